@@ -1,0 +1,52 @@
+package dev.vecrnn.kernel;
+
+/**
+ * The elementwise, softmax, gating and reduction kernels, implemented twice: {@link PlainKernelProvider}
+ * (plain Java, the readable definition) and {@code SimdKernelProvider} (Vector API). The public
+ * facades ({@link Activation}, {@link Softmax}, {@link Gating}, {@link Blas}) check arguments and
+ * delegate here; implementations may assume every index is in range.
+ */
+interface KernelProvider {
+    /** One line naming the implementation and its vector species. */
+    String describe();
+
+    void exp(float[] x, int xOff, float[] y, int yOff, int n);
+
+    void sigmoid(float[] x, int xOff, float[] y, int yOff, int n);
+
+    void tanh(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** out = g·y·(1−y). */
+    void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
+
+    /** out = g·(1−y²). */
+    void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
+
+    void softmaxRows(int rows, int cols, float[] x, int off, int ld);
+
+    void logSoftmaxRows(int rows, int cols, float[] x, int off, int ld);
+
+    double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld,
+                               int[] targets, int tOff, float scale);
+
+    void gate(int rows, int cols, float[] r, int rOff, float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb, float[] out, int oOff, int ldo);
+
+    void gateBackward(int rows, int cols, float[] r, int rOff, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb, float[] g, int gOff, int ldg,
+                      float[] da, int daOff, int ldda, float[] db, int dbOff, int lddb, float[] dr, int drOff);
+
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    void scale(int n, float alpha, float[] x, int off);
+
+    void addRowVector(int rows, int cols, float[] v, int vOff, float[] m, int off, int ld);
+
+    void addColumnSums(int rows, int cols, float[] m, int off, int ld, float[] out, int outOff);
+
+    void normalizeRows(int rows, int cols, float[] m, int off, int ld);
+
+    double sumOfSquares(float[] x, int off, int n);
+
+    float dot(int n, float[] x, int xOff, float[] y, int yOff);
+}

@@ -1,0 +1,261 @@
+package dev.vecrnn.kernel;
+
+/**
+ * The plain-Java kernels: used when the Vector API is absent or switched off, and the readable
+ * definition of what the SIMD kernels compute. The exponential is the same algorithm as the SIMD
+ * one (range reduction, Cephes polynomial, exponent-bit reconstruction), so both paths agree to
+ * within a few ulps.
+ */
+final class PlainKernelProvider implements KernelProvider {
+
+    // exp(x) = 2^n · e^r with n = round(x·log2 e) and |r| ≤ ln2/2.
+    static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split in two, so that n·LN2_HI is exact for |n| ≤ 2^9. */
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    /** Adding 1.5·2^23 rounds a float of magnitude < 2^22 to an integer held in the low mantissa bits. */
+    static final float ROUND_MAGIC = 12582912f;
+    static final int ROUND_MAGIC_BITS = 0x4B400000;
+    /** Inputs are clamped to [EXP_LO, EXP_HI]: outside it the result is 0 or +Inf anyway. */
+    static final float EXP_LO = -104f;
+    static final float EXP_HI = 89f;
+    // Cephes expf: e^r ≈ 1 + r + r²·P(r), peak relative error 1.7e-7 on |r| ≤ ln2/2.
+    static final float P0 = 1.9875691500e-4f;
+    static final float P1 = 1.3981999507e-3f;
+    static final float P2 = 8.3334519073e-3f;
+    static final float P3 = 4.1665795894e-2f;
+    static final float P4 = 1.6666665459e-1f;
+    static final float P5 = 5.0000001201e-1f;
+
+    @Override
+    public String describe() {
+        return "plain Java (no SIMD)";
+    }
+
+    /**
+     * e^x in float: relative error ≤ 3e-7 on [−87, 88], gradual underflow to 0 below −87.3,
+     * +Inf above 88.72, NaN for NaN.
+     */
+    static float expf(float x) {
+        x = Math.max(Math.min(x, EXP_HI), EXP_LO);
+        float t = Math.fma(x, LOG2E, ROUND_MAGIC);
+        float n = t - ROUND_MAGIC;
+        int ni = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(P0, r, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        p = Math.fma(p, r * r, r) + 1f;
+        // 2^n as two factors so that n = 128 (x near 88.7) and subnormal results both work.
+        int n1 = ni >> 1;
+        int n2 = ni - n1;
+        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    /** σ(x) = 1 / (1 + e^−x). */
+    static float sigmoidf(float x) {
+        return 1f / (1f + expf(-x));
+    }
+
+    /** tanh(x) = 1 − 2 / (e^{2x} + 1). */
+    static float tanhf(float x) {
+        return 1f - 2f / (expf(2f * x) + 1f);
+    }
+
+    @Override
+    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = expf(x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = sigmoidf(x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = tanhf(x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = y[yOff + i];
+            out[outOff + i] = g[gOff + i] * (v * (1f - v));
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = y[yOff + i];
+            out[outOff + i] = g[gOff + i] * (1f - v * v);
+        }
+    }
+
+    private static float rowMax(float[] x, int off, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        return max;
+    }
+
+    /** Writes e^(x−max) over the row and returns its sum. */
+    private static float expShiftedInPlace(float[] x, int off, int cols, float max) {
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) {
+            float e = expf(x[off + j] - max);
+            x[off + j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, float[] x, int off, int ld) {
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            float sum = expShiftedInPlace(x, o, cols, rowMax(x, o, cols));
+            scale(cols, 1f / sum, x, o);
+        }
+    }
+
+    @Override
+    public void logSoftmaxRows(int rows, int cols, float[] x, int off, int ld) {
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            float max = rowMax(x, o, cols);
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) {
+                sum += expf(x[o + j] - max);
+            }
+            float shift = max + (float) Math.log(sum);
+            for (int j = 0; j < cols; j++) {
+                x[o + j] -= shift;
+            }
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld,
+                                      int[] targets, int tOff, float scale) {
+        double loss = 0;
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            int t = targets[tOff + i];
+            if (t < 0) {
+                java.util.Arrays.fill(logits, o, o + cols, 0f);
+                continue;
+            }
+            float max = rowMax(logits, o, cols);
+            float target = logits[o + t];
+            float sum = expShiftedInPlace(logits, o, cols, max);
+            loss += Math.log(sum) - (target - max);
+            scale(cols, scale / sum, logits, o);
+            logits[o + t] -= scale;
+        }
+        return loss;
+    }
+
+    @Override
+    public void gate(int rows, int cols, float[] r, int rOff, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float[] out, int oOff, int ldo) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float rj = r[rOff + j];
+                float bj = b[bOff + i * ldb + j];
+                out[oOff + i * ldo + j] = Math.fma(rj, a[aOff + i * lda + j] - bj, bj);
+            }
+        }
+    }
+
+    @Override
+    public void gateBackward(int rows, int cols, float[] r, int rOff, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float[] g, int gOff, int ldg,
+                             float[] da, int daOff, int ldda, float[] db, int dbOff, int lddb,
+                             float[] dr, int drOff) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float rj = r[rOff + j];
+                float gij = g[gOff + i * ldg + j];
+                float diff = a[aOff + i * lda + j] - b[bOff + i * ldb + j];
+                da[daOff + i * ldda + j] = gij * rj;
+                db[dbOff + i * lddb + j] = gij * (1f - rj);
+                dr[drOff + j] = Math.fma(gij, diff, dr[drOff + j]);
+            }
+        }
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int off) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, float[] v, int vOff, float[] m, int off, int ld) {
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            for (int j = 0; j < cols; j++) {
+                m[o + j] += v[vOff + j];
+            }
+        }
+    }
+
+    @Override
+    public void addColumnSums(int rows, int cols, float[] m, int off, int ld, float[] out, int outOff) {
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            for (int j = 0; j < cols; j++) {
+                out[outOff + j] += m[o + j];
+            }
+        }
+    }
+
+    @Override
+    public void normalizeRows(int rows, int cols, float[] m, int off, int ld) {
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            double ss = sumOfSquares(m, o, cols);
+            if (ss > 0) {
+                scale(cols, (float) (1.0 / Math.sqrt(ss)), m, o);
+            }
+        }
+    }
+
+    @Override
+    public double sumOfSquares(float[] x, int off, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s = Math.fma(x[off + i], x[off + i], s);
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s = Math.fma(x[xOff + i], y[yOff + i], s);
+        }
+        return s;
+    }
+}

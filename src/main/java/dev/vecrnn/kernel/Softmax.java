@@ -1,0 +1,49 @@
+package dev.vecrnn.kernel;
+
+/**
+ * Row softmax, log-softmax and fused softmax + cross-entropy over row-major matrices
+ * (rows × cols at an offset, leading dimension ld), in place. Every row is shifted by its maximum
+ * first, so any finite input gives finite results; a softmax row sums to 1 within 1e-6.
+ */
+public final class Softmax {
+    private static final KernelProvider K = Vectorization.PROVIDER;
+
+    private Softmax() {}
+
+    /** x[i, j] ← e^{x[i,j] − m_i} / Σ_k e^{x[i,k] − m_i}, with m_i = max_k x[i, k]. */
+    public static void softmaxRows(int rows, int cols, float[] x, int off, int ld) {
+        Checks.matrix("x", x, off, rows, cols, ld);
+        K.softmaxRows(rows, cols, x, off, ld);
+    }
+
+    /** x[i, j] ← x[i, j] − m_i − log Σ_k e^{x[i,k] − m_i}. */
+    public static void logSoftmaxRows(int rows, int cols, float[] x, int off, int ld) {
+        Checks.matrix("x", x, off, rows, cols, ld);
+        K.logSoftmaxRows(rows, cols, x, off, ld);
+    }
+
+    /**
+     * Fused softmax + cross-entropy + gradient. For each row i with target t_i ≥ 0:
+     * loss_i = log Σ_k e^{z[i,k]} − z[i, t_i], and the row is overwritten with
+     * (softmax(z_i) − onehot(t_i)) · scale. A target of −1 marks a padded row: it adds no loss and
+     * its row is set to 0.
+     *
+     * @return Σ_i loss_i over the non-padded rows (unscaled)
+     * @throws IllegalArgumentException if a target is outside [−1, cols), before anything is written
+     */
+    public static double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld,
+                                             int[] targets, int tOff, float scale) {
+        Checks.matrix("logits", logits, off, rows, cols, ld);
+        if (targets == null || tOff < 0 || (long) tOff + rows > targets.length) {
+            throw new IllegalArgumentException("targets: view [" + tOff + ", " + ((long) tOff + rows)
+                    + ") runs outside its array" + (targets == null ? " (null)" : " of length " + targets.length));
+        }
+        for (int i = 0; i < rows; i++) {
+            int t = targets[tOff + i];
+            if (t < -1 || t >= cols) {
+                throw new IllegalArgumentException("target " + t + " of row " + i + " is outside [-1, " + cols + ")");
+            }
+        }
+        return K.softmaxCrossEntropy(rows, cols, logits, off, ld, targets, tOff, scale);
+    }
+}
