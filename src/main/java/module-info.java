@@ -9,9 +9,5 @@ module dev.vecrnn {
     requires static jdk.management;
 
     exports dev.vecrnn.kernel;
-    exports dev.vecrnn.nn;
-    exports dev.vecrnn.data;
-    exports dev.vecrnn.train;
-    exports dev.vecrnn.io;
     exports dev.vecrnn.cli;
 }
