@@ -1,0 +1,127 @@
+package dev.vecrnn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** SCRN gating and the level-1 kernels against plain double loops, over every tail length. */
+class GatingAndBlasTest {
+    private static float[] rand(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        return a;
+    }
+
+    @Test
+    void gateAndBackward() {
+        Random rnd = new Random(4);
+        for (int cols = 0; cols <= 70; cols++) {
+            int rows = 3, ld = cols + 3;
+            float[] r = new float[cols + 1];
+            for (int j = 0; j < cols; j++) {
+                r[1 + j] = rnd.nextFloat();
+            }
+            float[] a = rand(rnd, 2 + rows * ld), b = rand(rnd, 1 + rows * ld), g = rand(rnd, rows * ld);
+            float[] out = new float[rows * ld + 1];
+            java.util.Arrays.fill(out, Reference.GUARD);
+            Gating.gate(rows, cols, r, 1, a, 2, ld, b, 1, ld, out, 1, ld);
+            float[] da = new float[rows * ld], db = new float[rows * ld];
+            float[] dr = rand(rnd, cols + 2);
+            float[] dr0 = dr.clone();
+            Gating.gateBackward(rows, cols, r, 1, a, 2, ld, b, 1, ld, g, 0, ld, da, 0, ld, db, 0, ld, dr, 2);
+            for (int j = 0; j < cols; j++) {
+                double drWant = dr0[2 + j];
+                for (int i = 0; i < rows; i++) {
+                    double rj = r[1 + j], av = a[2 + i * ld + j], bv = b[1 + i * ld + j], gv = g[i * ld + j];
+                    assertEquals(rj * av + (1 - rj) * bv, out[1 + i * ld + j], 1e-5);
+                    assertEquals(gv * rj, da[i * ld + j], 1e-6);
+                    assertEquals(gv * (1 - rj), db[i * ld + j], 1e-6);
+                    drWant += gv * (av - bv);
+                }
+                assertEquals(drWant, dr[2 + j], 1e-5);
+            }
+            assertEquals(dr0[0], dr[0]);
+            assertEquals(dr0[1], dr[1]);
+            for (int i = 0; i < rows; i++) {
+                for (int j = cols; j < ld && 1 + i * ld + j < out.length; j++) {
+                    assertEquals(Reference.GUARD, out[1 + i * ld + j], "gate wrote outside its rows");
+                }
+            }
+        }
+    }
+
+    @Test
+    void level1Kernels() {
+        Random rnd = new Random(5);
+        for (int n = 0; n <= 70; n++) {
+            float[] x = rand(rnd, n + 1), y = rand(rnd, n + 2);
+            float[] y0 = y.clone();
+            Blas.axpy(n, -0.75f, x, 1, y, 2);
+            double dot = 0, ss = 0;
+            for (int i = 0; i < n; i++) {
+                assertEquals(y0[2 + i] - 0.75 * x[1 + i], y[2 + i], 1e-6);
+                dot += (double) x[1 + i] * y[2 + i];
+                ss += (double) x[1 + i] * x[1 + i];
+            }
+            assertEquals(y0[0], y[0]);
+            assertEquals(y0[1], y[1]);
+            assertEquals(dot, Blas.dot(n, x, 1, y, 2), 1e-5 * (1 + n));
+            assertEquals(ss, Blas.sumOfSquares(x, 1, n), 1e-5 * (1 + n));
+            float[] s = x.clone();
+            Blas.scale(n, 3f, s, 1);
+            for (int i = 0; i < n; i++) {
+                assertEquals(3.0 * x[1 + i], s[1 + i], 1e-6);
+            }
+            assertEquals(x[0], s[0]);
+        }
+    }
+
+    @Test
+    void rowAndColumnKernels() {
+        Random rnd = new Random(6);
+        for (int cols = 0; cols <= 40; cols++) {
+            int rows = 4, ld = cols + 2;
+            float[] m = rand(rnd, 1 + rows * ld), v = rand(rnd, cols);
+            float[] m0 = m.clone();
+            Blas.addRowVector(rows, cols, v, 0, m, 1, ld);
+            float[] sums = rand(rnd, cols + 1), sums0 = sums.clone();
+            Blas.addColumnSums(rows, cols, m, 1, ld, sums, 1);
+            for (int j = 0; j < cols; j++) {
+                double want = sums0[1 + j];
+                for (int i = 0; i < rows; i++) {
+                    assertEquals(m0[1 + i * ld + j] + (double) v[j], m[1 + i * ld + j], 1e-6);
+                    want += m[1 + i * ld + j];
+                }
+                assertEquals(want, sums[1 + j], 1e-5);
+            }
+            Blas.normalizeRows(rows, cols, m, 1, ld);
+            for (int i = 0; i < rows && cols > 0; i++) {
+                double norm = 0;
+                for (int j = 0; j < cols; j++) {
+                    norm += (double) m[1 + i * ld + j] * m[1 + i * ld + j];
+                }
+                assertEquals(1.0, Math.sqrt(norm), 1e-6);
+            }
+        }
+        float[] zero = new float[6];
+        Blas.normalizeRows(2, 3, zero, 0, 3);
+        assertEquals(0f, zero[0], "an all-zero row stays zero");
+    }
+
+    @Test
+    void clipByGlobalNorm() {
+        float[] a = {3f, 0f}, b = {0f, 4f, 0f};
+        double norm = Blas.clipByGlobalNorm(1f, a, b);
+        assertEquals(5.0, norm, 1e-6);
+        assertEquals(0.6f, a[0], 1e-6f);
+        assertEquals(0.8f, b[1], 1e-6f);
+        double again = Blas.clipByGlobalNorm(2f, a, b);
+        assertEquals(1.0, again, 1e-6);
+        assertEquals(0.6f, a[0], 1e-6f, "no scaling under the limit");
+        assertThrows(IllegalArgumentException.class, () -> Blas.clipByGlobalNorm(0f, a));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.vecrnn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Row softmax, log-softmax and fused softmax + cross-entropy against double precision. */
+class SoftmaxTest {
+    private static final int[] COLS = {1, 2, 7, 15, 16, 17, 31, 33, 64, 70, 129, 1000};
+
+    /** rows × cols at offset 3 with leading dimension cols + 5; everything else holds the guard value. */
+    private static float[] matrix(Random rnd, int rows, int cols, float scale) {
+        int ld = cols + 5;
+        float[] m = new float[3 + rows * ld + 2];
+        java.util.Arrays.fill(m, Reference.GUARD);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                m[3 + i * ld + j] = (float) (rnd.nextGaussian() * scale);
+            }
+        }
+        return m;
+    }
+
+    private static void assertGuardsOutsideRows(float[] m, int rows, int cols) {
+        int ld = cols + 5;
+        for (int i = 0; i < m.length; i++) {
+            int rel = i - 3;
+            boolean inside = rel >= 0 && rel / ld < rows && rel % ld < cols;
+            if (!inside) {
+                assertEquals(Reference.GUARD, m[i], "guard at " + i);
+            }
+        }
+    }
+
+    @Test
+    void softmaxMatchesReferenceAndSumsToOne() {
+        Random rnd = new Random(1);
+        for (int cols : COLS) {
+            for (float scale : new float[] {1f, 30f, 1e4f}) {
+                int rows = 3;
+                float[] m = matrix(rnd, rows, cols, scale);
+                float[] orig = m.clone();
+                Softmax.softmaxRows(rows, cols, m, 3, cols + 5);
+                assertGuardsOutsideRows(m, rows, cols);
+                for (int i = 0; i < rows; i++) {
+                    int o = 3 + i * (cols + 5);
+                    double[] want = Reference.softmax(orig, o, cols);
+                    double sum = 0;
+                    for (int j = 0; j < cols; j++) {
+                        assertEquals(want[j], m[o + j], 1e-6, "cols=" + cols + " scale=" + scale);
+                        assertTrue(m[o + j] >= 0 && m[o + j] <= 1);
+                        sum += m[o + j];
+                    }
+                    assertEquals(1.0, sum, 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
+    void softmaxHasNoNaNForHugeFiniteInputs() {
+        float[] row = {3e38f, -3e38f, 1e30f, 3e38f, 0f, -1e-30f, Float.MAX_VALUE, -Float.MAX_VALUE,
+            1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f};
+        float[] a = row.clone();
+        Softmax.softmaxRows(1, a.length, a, 0, a.length);
+        double sum = 0;
+        for (float v : a) {
+            assertTrue(!Float.isNaN(v) && v >= 0 && v <= 1, java.util.Arrays.toString(a));
+            sum += v;
+        }
+        assertEquals(1.0, sum, 1e-6);
+        float[] b = row.clone();
+        Softmax.logSoftmaxRows(1, b.length, b, 0, b.length);
+        for (float v : b) {
+            assertTrue(!Float.isNaN(v) && v <= 0, java.util.Arrays.toString(b));
+        }
+    }
+
+    @Test
+    void logSoftmaxMatchesReference() {
+        Random rnd = new Random(2);
+        for (int cols : COLS) {
+            int rows = 2;
+            float[] m = matrix(rnd, rows, cols, 10f);
+            float[] orig = m.clone();
+            Softmax.logSoftmaxRows(rows, cols, m, 3, cols + 5);
+            assertGuardsOutsideRows(m, rows, cols);
+            for (int i = 0; i < rows; i++) {
+                int o = 3 + i * (cols + 5);
+                double lse = Reference.logSumExp(orig, o, cols);
+                for (int j = 0; j < cols; j++) {
+                    assertEquals(orig[o + j] - lse, m[o + j], 2e-5 * (1 + Math.abs(orig[o + j] - lse)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void crossEntropyLossAndGradient() {
+        Random rnd = new Random(3);
+        for (int cols : COLS) {
+            int rows = 5;
+            float[] m = matrix(rnd, rows, cols, 5f);
+            float[] orig = m.clone();
+            int[] targets = new int[rows + 2];
+            for (int i = 0; i < rows; i++) {
+                targets[2 + i] = i == 1 ? -1 : rnd.nextInt(cols);
+            }
+            float scale = 0.25f;
+            double loss = Softmax.softmaxCrossEntropy(rows, cols, m, 3, cols + 5, targets, 2, scale);
+            assertGuardsOutsideRows(m, rows, cols);
+            double want = 0;
+            for (int i = 0; i < rows; i++) {
+                int o = 3 + i * (cols + 5);
+                int t = targets[2 + i];
+                if (t < 0) {
+                    for (int j = 0; j < cols; j++) {
+                        assertEquals(0f, m[o + j], "padded row has zero gradient");
+                    }
+                    continue;
+                }
+                want += Reference.logSumExp(orig, o, cols) - orig[o + t];
+                double[] p = Reference.softmax(orig, o, cols);
+                for (int j = 0; j < cols; j++) {
+                    assertEquals((p[j] - (j == t ? 1 : 0)) * scale, m[o + j], 1e-6, "gradient");
+                }
+            }
+            assertEquals(want, loss, 1e-5 * Math.max(1, want), "loss, cols=" + cols);
+        }
+    }
+
+    @Test
+    void crossEntropyWithLargeLogitsIsFinite() {
+        float[] m = {1e30f, -1e30f, 5f, 3e38f};
+        double loss = Softmax.softmaxCrossEntropy(1, 4, m, 0, 4, new int[] {0}, 0, 1f);
+        assertTrue(Double.isFinite(loss) && loss > 1e37, "loss " + loss);
+        for (float v : m) {
+            assertTrue(Float.isFinite(v));
+        }
+    }
+
+    @Test
+    void badTargetsAreRejectedBeforeWriting() {
+        float[] m = {1f, 2f, 3f, 4f, 5f, 6f};
+        float[] copy = m.clone();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Softmax.softmaxCrossEntropy(2, 3, m, 0, 3, new int[] {0, 3}, 0, 1f));
+        assertTrue(e.getMessage().contains("3"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Softmax.softmaxCrossEntropy(2, 3, m, 0, 3, new int[] {-2, 0}, 0, 1f));
+        assertThrows(IllegalArgumentException.class,
+                () -> Softmax.softmaxCrossEntropy(2, 3, m, 0, 3, new int[] {0}, 0, 1f));
+        assertThrows(IllegalArgumentException.class, () -> Softmax.softmaxRows(2, 3, m, 1, 3));
+        assertThrows(IllegalArgumentException.class, () -> Softmax.softmaxRows(2, 3, m, 0, 2));
+        assertEquals(java.util.Arrays.toString(copy), java.util.Arrays.toString(m));
+    }
+}
