@@ -1,28 +1,103 @@
 package dev.vecrnn.cli;
 
 import dev.vecrnn.kernel.Vectorization;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /** The {@code vecrnn} command line. */
 public final class Main {
     private Main() {}
 
+    static final String USAGE = """
+            usage: vecrnn <command> [options]
+              info                       JDK, SIMD status, vector species, processors, version
+              bench [--json] [--quick] [--only NAMES] [--threads N]
+                                         the self-benchmark (workloads of BENCHMARKS.md)
+            """;
+
     public static void main(String[] args) {
-        String cmd = args.length == 0 ? "help" : args[0];
-        switch (cmd) {
-            case "info" -> info();
-            default -> {
-                System.err.println("usage: vecrnn info");
-                System.exit(2);
-            }
+        try {
+            System.exit(run(args));
+        } catch (UsageException e) {
+            System.err.println("vecrnn: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("vecrnn: " + e.getMessage());
+            System.exit(1);
         }
     }
 
+    /** Thrown for a command line that does not parse. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static int run(String[] args) {
+        String cmd = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        if (!Vectorization.simdActive() && !cmd.equals("help")) {
+            System.err.println("vecrnn: SIMD off, plain-Java kernels (" + Vectorization.disabledReason() + ")");
+        }
+        switch (cmd) {
+            case "info" -> info();
+            case "bench" -> bench(rest);
+            case "help", "-h", "--help" -> System.out.print(USAGE);
+            default -> throw new UsageException("unknown command '" + cmd + "'");
+        }
+        return 0;
+    }
+
     static void info() {
-        System.out.println("vecrnn " + version());
-        System.out.println("jdk " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
-        System.out.println("simd " + Vectorization.simdActive());
-        System.out.println("kernels " + Vectorization.describe());
-        System.out.println("processors " + Runtime.getRuntime().availableProcessors());
+        System.out.println("vecrnn      " + version());
+        System.out.println("jdk         " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
+        System.out.println("simd        " + (Vectorization.simdActive() ? "on" : "off: " + Vectorization.disabledReason()));
+        System.out.println("kernels     " + Vectorization.describe());
+        System.out.println("species     " + Vectorization.speciesName());
+        System.out.println("processors  " + Runtime.getRuntime().availableProcessors());
+    }
+
+    static void bench(String[] args) {
+        boolean json = false, quick = false;
+        int threads = 1;
+        List<String> only = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--json" -> json = true;
+                case "--quick" -> quick = true;
+                case "--threads" -> threads = parsePositive("--threads", value(args, ++i, "--threads"));
+                case "--only" -> only.addAll(Arrays.asList(value(args, ++i, "--only").split(",")));
+                default -> throw new UsageException("bench: unknown option '" + args[i] + "'");
+            }
+        }
+        BenchRunner runner = new BenchRunner(new BenchRunner.Options(json, quick, threads, only));
+        KernelWorkloads.run(runner);
+        if (runner.results().isEmpty()) {
+            throw new UsageException("bench: no workload matches --only " + String.join(",", only));
+        }
+        runner.print(System.out);
+    }
+
+    static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new UsageException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    static int parsePositive(String flag, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(flag + " takes a whole number >= 1, not '" + v + "'");
     }
 
     static String version() {

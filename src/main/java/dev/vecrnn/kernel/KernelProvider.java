@@ -10,6 +10,9 @@ interface KernelProvider {
     /** One line naming the implementation and its vector species. */
     String describe();
 
+    /** The vector species' name, e.g. {@code S_512_BIT}, or {@code none} on the plain path. */
+    String speciesName();
+
     void exp(float[] x, int xOff, float[] y, int yOff, int n);
 
     void sigmoid(float[] x, int xOff, float[] y, int yOff, int n);

@@ -32,6 +32,11 @@ final class PlainKernelProvider implements KernelProvider {
         return "plain Java (no SIMD)";
     }
 
+    @Override
+    public String speciesName() {
+        return "none";
+    }
+
     /**
      * e^x in float: relative error ≤ 3e-7 on [−87, 88], gradual underflow to 0 below −87.3,
      * +Inf above 88.72, NaN for NaN.

@@ -45,20 +45,56 @@ final class SimdKernelProvider implements KernelProvider {
         return "SIMD " + F + " (" + L + " float lanes)";
     }
 
+    @Override
+    public String speciesName() {
+        return F.vectorShape().toString();
+    }
+
+    /**
+     * Inputs with |x| ≤ this take {@link #expFast}: the result is a normal float and 2^n fits the
+     * exponent field, so one integer add scales the polynomial.
+     */
+    private static final float FAST_LIMIT = 87.3f;
+
     /** e^x lane by lane; see {@link PlainKernelProvider#expf} for the algorithm and its accuracy. */
     static FloatVector expV(FloatVector x) {
-        FloatVector xc = x.min(PlainKernelProvider.EXP_HI).max(EXP_LO);
-        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
+        // NaN fails "≤" and takes the careful path too.
+        if (x.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+            return expFast(x);
+        }
+        return expCareful(x);
+    }
+
+    /**
+     * e^x for |x| ≤ {@link #FAST_LIMIT}: 2^n is applied by adding n to the exponent bits. The bits of
+     * t = x·log2e + 1.5·2^23 hold n in their low mantissa bits, and shifting them left by 23 leaves
+     * exactly n·2^23 (the magic number's own bits shift out).
+     */
+    private static FloatVector expFast(FloatVector x) {
+        FloatVector t = x.fma(LOG2E, ROUND_MAGIC);
         FloatVector n = t.sub(ROUND_MAGIC);
-        IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-        FloatVector r = n.fma(NEG_LN2_HI, xc);
-        r = n.fma(NEG_LN2_LO, r);
+        FloatVector p = polynomial(n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, x)));
+        IntVector bits = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23));
+        return bits.reinterpretAsFloats();
+    }
+
+    /** e^r for |r| ≤ ln2/2: 1 + r + r²·P(r). */
+    private static FloatVector polynomial(FloatVector r) {
         FloatVector p = r.fma(P0, P1);
         p = p.fma(r, VP2);
         p = p.fma(r, VP3);
         p = p.fma(r, VP4);
         p = p.fma(r, VP5);
-        p = p.fma(r.mul(r), r).add(1f);
+        return p.fma(r.mul(r), r).add(1f);
+    }
+
+    /** e^x for any input: clamps, and applies 2^n as two factors (n = 128, subnormal results, ±Inf, NaN). */
+    private static FloatVector expCareful(FloatVector x) {
+        FloatVector xc = x.min(PlainKernelProvider.EXP_HI).max(EXP_LO);
+        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
+        FloatVector n = t.sub(ROUND_MAGIC);
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        FloatVector p = polynomial(n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, xc)));
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();

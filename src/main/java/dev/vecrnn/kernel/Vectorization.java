@@ -67,6 +67,11 @@ public final class Vectorization {
         return PROVIDER.describe();
     }
 
+    /** The elementwise kernels' vector species, e.g. {@code S_512_BIT}, or {@code none} on the plain path. */
+    public static String speciesName() {
+        return PROVIDER.speciesName();
+    }
+
     /** The vector width requested by {@value #BITS_PROPERTY}, or {@code defaultBits} when unset. */
     static int requestedBits(int defaultBits) {
         String v = System.getProperty(BITS_PROPERTY);
