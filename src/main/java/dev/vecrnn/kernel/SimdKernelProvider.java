@@ -118,6 +118,13 @@ final class SimdKernelProvider implements KernelProvider {
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
+        // two independent vectors per iteration: the out-of-order core overlaps their long chains
+        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector b = FloatVector.fromArray(F, x, xOff + i + L);
+            expV(a).intoArray(y, yOff + i);
+            expV(b).intoArray(y, yOff + i + L);
+        }
         for (int bound = F.loopBound(n); i < bound; i += L) {
             expV(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
@@ -130,6 +137,13 @@ final class SimdKernelProvider implements KernelProvider {
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
+        // two independent vectors per iteration: the out-of-order core overlaps their long chains
+        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector b = FloatVector.fromArray(F, x, xOff + i + L);
+            sigmoidV(a).intoArray(y, yOff + i);
+            sigmoidV(b).intoArray(y, yOff + i + L);
+        }
         for (int bound = F.loopBound(n); i < bound; i += L) {
             sigmoidV(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
@@ -142,6 +156,13 @@ final class SimdKernelProvider implements KernelProvider {
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
+        // two independent vectors per iteration: the out-of-order core overlaps their long chains
+        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector b = FloatVector.fromArray(F, x, xOff + i + L);
+            tanhV(a).intoArray(y, yOff + i);
+            tanhV(b).intoArray(y, yOff + i + L);
+        }
         for (int bound = F.loopBound(n); i < bound; i += L) {
             tanhV(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
