@@ -3,13 +3,88 @@ package dev.vecrnn.kernel;
 /**
  * Single-precision matrix multiply, row-major: C = α·op(A)·op(B) + β·C, with op(A) m × k and
  * op(B) k × n, op ∈ {none, transpose}, explicit leading dimensions (any sub-block of a larger array
- * can be passed). With β = 0 whatever C held, NaN included, is ignored.
+ * can be passed). With β = 0 whatever C held, NaN included, is ignored; with α = 0 or k = 0, A and B
+ * are not read and C = β·C.
  *
- * <p>(Foundation placeholder implementation: a plain triple loop; the SGEMM issue replaces the
- * internals with the packed, cache-blocked kernel behind this same signature.)
+ * <p>How it runs:
+ * <ul>
+ *   <li>m = 1 or n = 1: a GEMV (one pass over the matrix operand, no packing);</li>
+ *   <li>otherwise the BLIS-style blocked product of the engine chosen once per JVM: {@code SimdGemm}
+ *       (Vector API, an 8 × 2-vector micro-kernel on packed panels) when the module
+ *       {@code jdk.incubator.vector} is present and {@code -Dvecrnn.simd=false} is not set, else
+ *       {@link PlainGemm};</li>
+ *   <li>a right-hand factor used in many products (a recurrent weight) can be packed once with
+ *       {@link PackedMatrix#pack} and passed to
+ *       {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)};</li>
+ *   <li>with {@link #setThreads(int)} &gt; 1 (or {@code -Dvecrnn.threads=N}), products of at least
+ *       {@value #PARALLEL_MIN_WORK} multiply-adds are cut into independent column (or row) blocks of C
+ *       run on a daemon pool. Every element is summed in the same order as on one thread, so the
+ *       result does not depend on the thread count.</li>
+ * </ul>
+ * Nothing is allocated per call in steady state (per-thread packing buffers, grown once).
  */
 public final class Gemm {
+    /** {@code -Dvecrnn.threads=N}: initial size of the GEMM thread pool (default 1, no pool). */
+    public static final String THREADS_PROPERTY = "vecrnn.threads";
+    /** m·n·k below which a product runs on the calling thread alone (about 10 µs of work). */
+    public static final long PARALLEL_MIN_WORK = 1L << 20;
+
+    static final GemmEngine ENGINE = loadEngine();
+    private static final GemmJob JOB = new GemmJob();
+    private static volatile GemmPool pool;
+
+    static {
+        setThreads(Integer.getInteger(THREADS_PROPERTY, 1));
+    }
+
     private Gemm() {}
+
+    private static GemmEngine loadEngine() {
+        // The same probe as Vectorization: SIMD only when the module is in the boot layer and not
+        // forced off; the class is loaded reflectively so no FloatVector is touched otherwise.
+        boolean wanted = !"false".equalsIgnoreCase(System.getProperty(Vectorization.SIMD_PROPERTY, "true"))
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        if (wanted) {
+            try {
+                return (GemmEngine) Class.forName("dev.vecrnn.kernel.SimdGemm").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // fall through to the plain engine
+            }
+        }
+        return new PlainGemm();
+    }
+
+    /** The engine in use, its species and block sizes, e.g. {@code "Species[float, 16, S_512_BIT] ..."}. */
+    public static String describe() {
+        GemmPool p = pool;
+        return ENGINE.describe() + ", threads " + (p == null ? 1 : p.size);
+    }
+
+    /**
+     * Sets the number of threads used by large products (1 = the calling thread only). The pool's
+     * threads are daemons; resizing replaces the pool.
+     *
+     * @throws IllegalArgumentException if n &lt; 1
+     */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        }
+        GemmPool old = pool;
+        if (old != null && old.size == n || old == null && n == 1) {
+            return;
+        }
+        pool = n == 1 ? null : new GemmPool(n);
+        if (old != null) {
+            old.shutdown();
+        }
+    }
+
+    /** The number of threads large products use. */
+    public static int threads() {
+        GemmPool p = pool;
+        return p == null ? 1 : p.size;
+    }
 
     /**
      * C = α·op(A)·op(B) + β·C.
@@ -36,17 +111,123 @@ public final class Gemm {
             Checks.matrix("B", b, bOff, k, n, ldb);
         }
         Checks.matrix("C", c, cOff, m, n, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if (m == 1) {
+            // C row = α·op(B)ᵀ·(row of op(A)) + β·C: B stored k × n is used transposed.
+            ENGINE.gemv(!transB, transB ? n : k, transB ? k : n, alpha, b, bOff, ldb,
+                    a, aOff, transA ? lda : 1, beta, c, cOff, 1);
+        } else if (n == 1) {
+            // C column = α·op(A)·(column of op(B)) + β·C.
+            ENGINE.gemv(transA, transA ? k : m, transA ? m : k, alpha, a, aOff, lda,
+                    b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
+        } else {
+            run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * C = α·op(A)·B + β·C with B packed once by {@link PackedMatrix#pack}: op(A) is m × b.rows(),
+     * C is m × b.cols(). Same arithmetic as the unpacked call, without re-packing B each time.
+     *
+     * @param transA A is stored k × m (lda ≥ m) and used transposed; else m × k (lda ≥ k)
+     * @throws IllegalArgumentException for a negative size, a null B, a leading dimension smaller
+     *                                  than its row, or a view past its array; nothing is written then
+     */
+    public static void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                             PackedMatrix b, float beta, float[] c, int cOff, int ldc) {
+        Checks.size("m", m);
+        if (b == null) {
+            throw new IllegalArgumentException("packed B is null");
+        }
+        int k = b.rows();
+        int n = b.cols();
+        if (transA) {
+            Checks.matrix("A", a, aOff, k, m, lda);
+        } else {
+            Checks.matrix("A", a, aOff, m, k, lda);
+        }
+        Checks.matrix("C", c, cOff, m, n, ldc);
+        if (b.kc() != ENGINE.kc() || b.nr() != ENGINE.nr()) {
+            throw new IllegalArgumentException("packed B has layout kc " + b.kc() + ", nr " + b.nr()
+                    + " but the engine uses kc " + ENGINE.kc() + ", nr " + ENGINE.nr());
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else {
+            run(transA, false, m, n, k, alpha, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc);
+        }
+    }
+
+    /** C = β·C, with β = 0 writing zeros (NaN in C ignored). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = 0f;
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    s = Math.fma(av, bv, s);
+            int r = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, r, r + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[r + j] *= beta;
                 }
-                int ci = cOff + i * ldc + j;
-                c[ci] = beta == 0f ? alpha * s : alpha * s + beta * c[ci];
             }
+        }
+    }
+
+    /** The blocked product, on the pool when it is large enough and the pool is free. */
+    private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedMatrix packed,
+                            float beta, float[] c, int cOff, int ldc) {
+        GemmPool p = pool;
+        if (p != null && (long) m * n * k >= PARALLEL_MIN_WORK) {
+            int t = p.size;
+            int nr = ENGINE.nr();
+            int mr = ENGINE.mr();
+            int colBlocks = (n + nr - 1) / nr;
+            int rowBlocks = (m + mr - 1) / mr;
+            boolean splitN = colBlocks >= t && (n >= m || rowBlocks < t);
+            int blocks = splitN ? colBlocks : rowBlocks;
+            if (blocks >= 2 && p.tryAcquire()) {
+                try {
+                    int parts = Math.min(t, blocks);
+                    GemmJob j = JOB;
+                    j.engine = ENGINE;
+                    j.transA = transA;
+                    j.transB = transB;
+                    j.splitN = splitN;
+                    j.m = m;
+                    j.n = n;
+                    j.k = k;
+                    j.alpha = alpha;
+                    j.beta = beta;
+                    j.a = a;
+                    j.aOff = aOff;
+                    j.lda = lda;
+                    j.b = b;
+                    j.bOff = bOff;
+                    j.ldb = ldb;
+                    j.packed = packed;
+                    j.c = c;
+                    j.cOff = cOff;
+                    j.ldc = ldc;
+                    j.per = (blocks + parts - 1) / parts * (splitN ? nr : mr);
+                    p.run(j, parts);
+                    j.clear();
+                    return;
+                } finally {
+                    p.release();
+                }
+            }
+        }
+        if (packed != null) {
+            ENGINE.gemmPacked(transA, m, n, alpha, a, aOff, lda, packed, 0, beta, c, cOff, ldc);
+        } else {
+            ENGINE.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
     }
 }

@@ -1,0 +1,357 @@
+package dev.vecrnn.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API GEMM engine, BLIS-style: five loops around one register-blocked micro-kernel.
+ *
+ * <pre>
+ * for jc in N step NC            B block in L3
+ *   for pc in K step KC          pack op(B)[pc.., jc..] into KC × NR panels
+ *     for ic in M step MC        pack op(A)[ic.., pc..] into MR × KC panels (A block in L2)
+ *       for jr in NC step NR     one B panel, stays in L1 across the ir loop
+ *         for ir in MC step MR   micro-kernel: C[ir.., jr..] (MR × NR) += A panel · B panel
+ * </pre>
+ *
+ * All four transpose cases are handled by the two packing routines in {@link PackedMatrix}; the
+ * micro-kernel only ever sees contiguous panels. Edge blocks (fewer than MR rows or NR columns) run
+ * the same micro-kernel on zero-padded panels into a small C tile, then copy the valid part.
+ */
+final class SimdGemm implements GemmEngine {
+    /**
+     * Default width. Zen 4 runs 512-bit FMAs as two 256-bit halves, so both widths reach the same
+     * FMA peak (116 GFLOPS); see the figures in the class comment of {@link Gemm}.
+     */
+    static final int DEFAULT_BITS = 512;
+    static final int BITS = Math.min(Vectorization.requestedBits(DEFAULT_BITS),
+            FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    /** A constant species: read from a non-constant field it would box every vector. */
+    static final VectorSpecies<Float> S = VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
+    static final int L = S.length();
+    /** Register block: MR rows of C × NR = 2 vectors. */
+    static final int MR = 8;
+    static final int NR = 2 * L;
+    /** K block: a KC × NR panel of B is 16 KB, half of L1d (128 at 512 bits, 256 at 256 bits). */
+    static final int KC = Integer.getInteger("vecrnn.gemm.kc", Math.max(64, 4096 / NR));
+    /** Rows of A packed at a time: MC × KC floats (128 KB) sit in L2 while every B panel passes. */
+    static final int MC = roundUp(Integer.getInteger("vecrnn.gemm.mc", 256), MR);
+    /** Columns of B packed at a time: KC × NC floats (2 MB) in L3. */
+    static final int NC = roundUp(Integer.getInteger("vecrnn.gemm.nc", 4096), NR);
+
+    private static final ThreadLocal<GemmWorkspace> WS = ThreadLocal.withInitial(GemmWorkspace::new);
+
+    private static int roundUp(int x, int m) {
+        return Math.max(m, (x + m - 1) / m * m);
+    }
+
+    @Override
+    public String describe() {
+        return S + " (" + L + " lanes), micro-kernel " + MR + "x" + NR + ", kc " + KC + ", mc " + MC + ", nc " + NC;
+    }
+
+    @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
+    public int nr() {
+        return NR;
+    }
+
+    @Override
+    public int kc() {
+        return KC;
+    }
+
+    private static GemmWorkspace workspace(int nc) {
+        GemmWorkspace ws = WS.get();
+        ws.a = GemmWorkspace.grow(ws.a, MC * KC);
+        ws.b = GemmWorkspace.grow(ws.b, KC * roundUp(nc, NR));
+        ws.tile = GemmWorkspace.grow(ws.tile, MR * NR);
+        return ws;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        GemmWorkspace ws = workspace(Math.min(n, NC));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kb = Math.min(KC, k - p0);
+                PackedMatrix.packB(transB, b, bOff, ldb, p0, kb, jc, nc, NR, ws.b, 0);
+                macro(transA, m, nc, kb, p0, alpha, a, aOff, lda, ws.b, 0, p0 == 0 ? beta : 1f,
+                        c, cOff + jc, ldc, ws);
+            }
+        }
+    }
+
+    @Override
+    public void gemmPacked(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+                           PackedMatrix b, int j0, float beta, float[] c, int cOff, int ldc) {
+        GemmWorkspace ws = workspace(0);
+        int k = b.rows();
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kb = Math.min(KC, k - p0);
+            macro(transA, m, n, kb, p0, alpha, a, aOff, lda, b.data, b.panel(p0, j0), p0 == 0 ? beta : 1f,
+                    c, cOff, ldc, ws);
+        }
+    }
+
+    /** C[0..m, 0..nc) = α·op(A)[:, p0..p0+kb)·(B panels at bp[bIdx..]) + β·C. */
+    private static void macro(boolean transA, int m, int nc, int kb, int p0, float alpha,
+                              float[] a, int aOff, int lda, float[] bp, int bIdx, float beta,
+                              float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        float[] ap = ws.a;
+        float[] tile = ws.tile;
+        for (int ic = 0; ic < m; ic += MC) {
+            int mc = Math.min(MC, m - ic);
+            PackedMatrix.packA(transA, a, aOff, lda, ic, mc, p0, kb, MR, ap);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int w = Math.min(NR, nc - jr);
+                int bi = bIdx + jr * kb;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int h = Math.min(MR, mc - ir);
+                    int ci = cOff + (ic + ir) * ldc + jr;
+                    if (h == MR && w == NR) {
+                        micro(kb, ap, ir * kb, bp, bi, NR, c, ci, ldc, alpha, beta);
+                    } else {
+                        micro(kb, ap, ir * kb, bp, bi, NR, tile, 0, NR, 1f, 0f);
+                        edge(tile, h, w, alpha, beta, c, ci, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Copies the valid h × w part of an edge tile into C with the same arithmetic as the micro-kernel. */
+    private static void edge(float[] tile, int h, int w, float alpha, float beta, float[] c, int ci, int ldc) {
+        for (int r = 0; r < h; r++) {
+            int t = r * NR;
+            int cr = ci + r * ldc;
+            if (beta == 0f) {
+                for (int j = 0; j < w; j++) {
+                    c[cr + j] = tile[t + j] * alpha;
+                }
+            } else {
+                for (int j = 0; j < w; j++) {
+                    c[cr + j] = Math.fma(tile[t + j], alpha, beta * c[cr + j]);
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: an MR × NR block of C (8 rows × 2 vectors) from a packed A panel (MR floats
+     * per k) and a B panel (NR floats per k, rows {@code bs} apart). 16 accumulators + 2 B vectors +
+     * 1 broadcast stay in registers (32 on AVX-512); each k step is 2 loads, 8 broadcasts, 16 FMAs.
+     * Then C = α·acc + β·C (β = 0: C is not read).
+     */
+    private static void micro(int kb, float[] a, int ai, float[] b, int bi, int bs,
+                              float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kb; p++) {
+            int ap = ai + p * MR;
+            int bp = bi + p * bs;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ap + 0]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ap + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ap + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc);
+            c01.mul(va).intoArray(c, ci + 0 * ldc + L);
+            c10.mul(va).intoArray(c, ci + 1 * ldc);
+            c11.mul(va).intoArray(c, ci + 1 * ldc + L);
+            c20.mul(va).intoArray(c, ci + 2 * ldc);
+            c21.mul(va).intoArray(c, ci + 2 * ldc + L);
+            c30.mul(va).intoArray(c, ci + 3 * ldc);
+            c31.mul(va).intoArray(c, ci + 3 * ldc + L);
+            c40.mul(va).intoArray(c, ci + 4 * ldc);
+            c41.mul(va).intoArray(c, ci + 4 * ldc + L);
+            c50.mul(va).intoArray(c, ci + 5 * ldc);
+            c51.mul(va).intoArray(c, ci + 5 * ldc + L);
+            c60.mul(va).intoArray(c, ci + 6 * ldc);
+            c61.mul(va).intoArray(c, ci + 6 * ldc + L);
+            c70.mul(va).intoArray(c, ci + 7 * ldc);
+            c71.mul(va).intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc).mul(vb)).intoArray(c, ci + 0 * ldc);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + L).mul(vb)).intoArray(c, ci + 0 * ldc + L);
+            c10.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc).mul(vb)).intoArray(c, ci + 1 * ldc);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + L).mul(vb)).intoArray(c, ci + 1 * ldc + L);
+            c20.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(vb)).intoArray(c, ci + 2 * ldc);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + L).mul(vb)).intoArray(c, ci + 2 * ldc + L);
+            c30.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(vb)).intoArray(c, ci + 3 * ldc);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + L).mul(vb)).intoArray(c, ci + 3 * ldc + L);
+            c40.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(vb)).intoArray(c, ci + 4 * ldc);
+            c41.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + L).mul(vb)).intoArray(c, ci + 4 * ldc + L);
+            c50.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(vb)).intoArray(c, ci + 5 * ldc);
+            c51.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + L).mul(vb)).intoArray(c, ci + 5 * ldc + L);
+            c60.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(vb)).intoArray(c, ci + 6 * ldc);
+            c61.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc + L).mul(vb)).intoArray(c, ci + 6 * ldc + L);
+            c70.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(vb)).intoArray(c, ci + 7 * ldc);
+            c71.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + L).mul(vb)).intoArray(c, ci + 7 * ldc + L);
+        }
+    }
+
+    @Override
+    public void gemv(boolean trans, int rows, int cols, float alpha, float[] mat, int mOff, int ldm,
+                     float[] x, int xOff, int incx, float beta, float[] y, int yOff, int incy) {
+        GemmWorkspace ws = WS.get();
+        int nx = trans ? rows : cols;
+        int ny = trans ? cols : rows;
+        float[] xs = x;
+        int xb = xOff;
+        if (incx != 1) {
+            ws.x = GemmWorkspace.grow(ws.x, nx);
+            xs = ws.x;
+            xb = 0;
+            for (int p = 0; p < nx; p++) {
+                xs[p] = x[xOff + p * incx];
+            }
+        }
+        ws.y = GemmWorkspace.grow(ws.y, ny);
+        float[] acc = ws.y;
+        if (trans) {
+            axpyRows(rows, cols, mat, mOff, ldm, xs, xb, acc);
+        } else {
+            dotRows(rows, cols, mat, mOff, ldm, xs, xb, acc);
+        }
+        for (int j = 0; j < ny; j++) {
+            int yi = yOff + j * incy;
+            y[yi] = beta == 0f ? acc[j] * alpha : Math.fma(acc[j], alpha, beta * y[yi]);
+        }
+    }
+
+    /**
+     * acc[j] = Σ_p x[p]·M[p][j] for j &lt; cols: 8 vectors of columns at a time (8 independent FMA
+     * chains hide the FMA latency; the loop is bound by the loads of M anyway).
+     */
+    private static void axpyRows(int rows, int cols, float[] mat, int mOff, int ldm, float[] x, int xb, float[] acc) {
+        int j = 0;
+        for (; j + 8 * L <= cols; j += 8 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int p = 0; p < rows; p++) {
+                FloatVector xv = FloatVector.broadcast(S, x[xb + p]);
+                int r = mOff + p * ldm + j;
+                s0 = xv.fma(FloatVector.fromArray(S, mat, r), s0);
+                s1 = xv.fma(FloatVector.fromArray(S, mat, r + L), s1);
+                s2 = xv.fma(FloatVector.fromArray(S, mat, r + 2 * L), s2);
+                s3 = xv.fma(FloatVector.fromArray(S, mat, r + 3 * L), s3);
+                s4 = xv.fma(FloatVector.fromArray(S, mat, r + 4 * L), s4);
+                s5 = xv.fma(FloatVector.fromArray(S, mat, r + 5 * L), s5);
+                s6 = xv.fma(FloatVector.fromArray(S, mat, r + 6 * L), s6);
+                s7 = xv.fma(FloatVector.fromArray(S, mat, r + 7 * L), s7);
+            }
+            s0.intoArray(acc, j);
+            s1.intoArray(acc, j + L);
+            s2.intoArray(acc, j + 2 * L);
+            s3.intoArray(acc, j + 3 * L);
+            s4.intoArray(acc, j + 4 * L);
+            s5.intoArray(acc, j + 5 * L);
+            s6.intoArray(acc, j + 6 * L);
+            s7.intoArray(acc, j + 7 * L);
+        }
+        for (; j < cols; j += L) {
+            // Remaining columns one vector at a time, the last one masked.
+            VectorMask<Float> mask = S.indexInRange(j, cols);
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0; p < rows; p++) {
+                FloatVector xv = FloatVector.broadcast(S, x[xb + p]);
+                s0 = xv.fma(FloatVector.fromArray(S, mat, mOff + p * ldm + j, mask), s0);
+            }
+            s0.intoArray(acc, j, mask);
+        }
+    }
+
+    /**
+     * acc[i] = Σ_p M[i][p]·x[p] for i &lt; rows: 4 rows × 2 vectors of p at a time (8 chains, x loaded
+     * once for 4 rows), a masked tail, then a lane reduction per row.
+     */
+    private static void dotRows(int rows, int cols, float[] mat, int mOff, int ldm, float[] x, int xb, float[] acc) {
+        int i = 0;
+        int pb = cols - cols % (2 * L);
+        for (; i + 4 <= rows; i += 4) {
+            int r0 = mOff + i * ldm, r1 = r0 + ldm, r2 = r1 + ldm, r3 = r2 + ldm;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            int p = 0;
+            for (; p < pb; p += 2 * L) {
+                FloatVector x0 = FloatVector.fromArray(S, x, xb + p);
+                FloatVector x1 = FloatVector.fromArray(S, x, xb + p + L);
+                a0 = FloatVector.fromArray(S, mat, r0 + p).fma(x0, a0);
+                b0 = FloatVector.fromArray(S, mat, r0 + p + L).fma(x1, b0);
+                a1 = FloatVector.fromArray(S, mat, r1 + p).fma(x0, a1);
+                b1 = FloatVector.fromArray(S, mat, r1 + p + L).fma(x1, b1);
+                a2 = FloatVector.fromArray(S, mat, r2 + p).fma(x0, a2);
+                b2 = FloatVector.fromArray(S, mat, r2 + p + L).fma(x1, b2);
+                a3 = FloatVector.fromArray(S, mat, r3 + p).fma(x0, a3);
+                b3 = FloatVector.fromArray(S, mat, r3 + p + L).fma(x1, b3);
+            }
+            for (; p < cols; p += L) {
+                VectorMask<Float> mask = S.indexInRange(p, cols);
+                FloatVector x0 = FloatVector.fromArray(S, x, xb + p, mask);
+                a0 = FloatVector.fromArray(S, mat, r0 + p, mask).fma(x0, a0);
+                a1 = FloatVector.fromArray(S, mat, r1 + p, mask).fma(x0, a1);
+                a2 = FloatVector.fromArray(S, mat, r2 + p, mask).fma(x0, a2);
+                a3 = FloatVector.fromArray(S, mat, r3 + p, mask).fma(x0, a3);
+            }
+            acc[i] = a0.add(b0).reduceLanes(VectorOperators.ADD);
+            acc[i + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD);
+            acc[i + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD);
+            acc[i + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < rows; i++) {
+            int r0 = mOff + i * ldm;
+            FloatVector a0 = FloatVector.zero(S), b0 = a0;
+            int p = 0;
+            for (; p < pb; p += 2 * L) {
+                a0 = FloatVector.fromArray(S, mat, r0 + p).fma(FloatVector.fromArray(S, x, xb + p), a0);
+                b0 = FloatVector.fromArray(S, mat, r0 + p + L).fma(FloatVector.fromArray(S, x, xb + p + L), b0);
+            }
+            for (; p < cols; p += L) {
+                VectorMask<Float> mask = S.indexInRange(p, cols);
+                a0 = FloatVector.fromArray(S, mat, r0 + p, mask).fma(FloatVector.fromArray(S, x, xb + p, mask), a0);
+            }
+            acc[i] = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.vecrnn.nn;
+
+import dev.vecrnn.kernel.Activation;
+import dev.vecrnn.kernel.Blas;
+import dev.vecrnn.kernel.Gemm;
+
+/**
+ * Tags a sentence one word at a time with an {@link ElmanTagger}: the label of word k needs the
+ * words up to k + lag (lag = (cs − 1)/2, the right half of its window), so {@link #push(int)} of word
+ * i returns the label of word i − lag, and {@link #finish(int[], int)} flushes the last lag labels
+ * (their windows padded on the right) and starts a new sentence. The labels equal
+ * {@link ElmanTagger#tag(int[], int[])} on the whole sentence.
+ *
+ * <pre>{@code
+ * StreamingTagger st = tagger.newStreamingTagger();
+ * for (int word : sentence) { int label = st.push(word); if (label >= 0) emit(label); }
+ * int n = st.finish(buf, 0);   // buf[0..n) are the last labels
+ * }</pre>
+ *
+ * <p>With precomputed projections (the default) the tagger keeps P_j = emb·wx[j·de:(j+1)·de, :] for
+ * each window slot j ((ne+1) × nh each, bh folded into P_0), so a word's input projection is cs row
+ * additions instead of a (de·cs) × nh product; they are recomputed at the start of a sentence when
+ * the model's parameters were changed by the library (updates, set(), copyValuesFrom), or on
+ * {@link #refresh()}. Nothing is allocated per word. Not thread-safe; one per thread.
+ */
+public final class StreamingTagger {
+    private final ElmanTagger model;
+    private final boolean precomputed;
+    private final int ne, nc, de, cs, nh, win, lag;
+    private final float[] proj;      // cs × (ne+1) × nh, or null
+    private final float[] x;         // de·cs window, without precomputation
+    private final float[] h, z, logits;
+    private final int[] ring;        // the last cs word ids, by position mod cs
+    private int pushed;              // words pushed in this sentence
+    private long versionSeen = Long.MIN_VALUE;
+
+    StreamingTagger(ElmanTagger model, boolean precomputed) {
+        ElmanConfig c = model.config();
+        this.model = model;
+        this.precomputed = precomputed;
+        this.ne = c.vocabularySize();
+        this.nc = c.numLabels();
+        this.de = c.embeddingDim();
+        this.cs = c.windowSize();
+        this.nh = c.hiddenSize();
+        this.win = de * cs;
+        this.lag = cs / 2;
+        long projSize = (long) cs * (ne + 1) * nh;
+        if (precomputed && projSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("precomputed projections need " + projSize + " floats; too large");
+        }
+        this.proj = precomputed ? new float[(int) projSize] : null;
+        this.x = precomputed ? null : new float[win];
+        this.h = new float[nh];
+        this.z = new float[nh];
+        this.logits = new float[nc];
+        this.ring = new int[cs];
+        refresh();
+    }
+
+    /** (cs − 1)/2: how many words a label trails behind the word pushed. */
+    public int lag() {
+        return lag;
+    }
+
+    /** Words pushed in the current sentence whose labels are not yet out (at most {@link #lag()}). */
+    public int pending() {
+        return Math.min(pushed, lag);
+    }
+
+    /** Whether this tagger uses the precomputed per-slot projections. */
+    public boolean precomputed() {
+        return precomputed;
+    }
+
+    /**
+     * Appends the next word of the sentence.
+     *
+     * @return the label of word (position − lag), or −1 while the first lag words are buffered
+     * @throws IllegalArgumentException for a word id outside [0, ne)
+     */
+    public int push(int word) {
+        if (word < 0 || word >= ne) {
+            throw new IllegalArgumentException("position " + pushed + ": word id " + word + " outside [0, " + ne + ")");
+        }
+        if (pushed == 0) {
+            startSentence();
+        }
+        ring[pushed % cs] = word;
+        pushed++;
+        int k = pushed - 1 - lag;
+        return k >= 0 ? step(k) : -1;
+    }
+
+    /**
+     * Ends the sentence: writes the labels of its last {@link #pending()} words into
+     * labelsOut[off..], then resets for a new sentence.
+     *
+     * @return the number of labels written
+     * @throws IllegalArgumentException when labelsOut has no room for them (nothing is changed then)
+     */
+    public int finish(int[] labelsOut, int off) {
+        int n = pending();
+        if (labelsOut == null || off < 0 || (long) off + n > labelsOut.length) {
+            throw new IllegalArgumentException("labelsOut needs room for " + n + " labels at offset " + off
+                    + (labelsOut == null ? " (null)" : " (length " + labelsOut.length + ")"));
+        }
+        for (int i = 0; i < n; i++) {
+            labelsOut[off + i] = step(pushed - n + i);
+        }
+        pushed = 0;
+        return n;
+    }
+
+    /** Abandons the current sentence. */
+    public void reset() {
+        pushed = 0;
+    }
+
+    /**
+     * Recomputes the precomputed projections from the model's current parameters (needed only after
+     * writing into {@link Parameter#values()} arrays directly). Takes effect at the next sentence.
+     */
+    public void refresh() {
+        versionSeen = model.parameters().version();
+        if (!precomputed) {
+            return;
+        }
+        float[] ev = model.emb().values();
+        float[] wxv = model.wx().values();
+        int rows = ne + 1;
+        for (int j = 0; j < cs; j++) {
+            Gemm.sgemm(false, false, rows, nh, de, 1f, ev, 0, de, wxv, j * de * nh, nh, 0f, proj, j * rows * nh, nh);
+        }
+        Blas.addRowVector(rows, nh, model.bh().values(), 0, proj, 0, nh);
+    }
+
+    private void startSentence() {
+        if (model.parameters().version() != versionSeen) {
+            refresh();
+        }
+        System.arraycopy(model.h0().values(), 0, h, 0, nh);
+    }
+
+    /** Runs the recurrence for word k (its window's words all known or past the end) and returns its label. */
+    private int step(int k) {
+        if (precomputed) {
+            int rows = ne + 1;
+            System.arraycopy(proj, idAt(k - lag) * nh, z, 0, nh);
+            for (int j = 1; j < cs; j++) {
+                Blas.axpy(nh, 1f, proj, (j * rows + idAt(k - lag + j)) * nh, z, 0);
+            }
+        } else {
+            float[] ev = model.emb().values();
+            for (int j = 0; j < cs; j++) {
+                System.arraycopy(ev, idAt(k - lag + j) * de, x, j * de, de);
+            }
+            System.arraycopy(model.bh().values(), 0, z, 0, nh);
+            MatVec.addRowTimes(win, nh, x, 0, model.wx().values(), 0, nh, z, 0);
+        }
+        MatVec.addRowTimes(nh, nh, h, 0, model.wh().values(), 0, nh, z, 0);
+        Activation.sigmoid(z, 0, h, 0, nh);
+        System.arraycopy(model.b().values(), 0, logits, 0, nc);
+        MatVec.addRowTimes(nh, nc, h, 0, model.w().values(), 0, nc, logits, 0);
+        return MatVec.argmax(logits, 0, nc);
+    }
+
+    /** The embedding row of sentence position pos: its word, or the padding row outside [0, pushed). */
+    private int idAt(int pos) {
+        return pos < 0 || pos >= pushed ? ne : ring[pos % cs];
+    }
+}

@@ -1,0 +1,141 @@
+package dev.vecrnn.nn;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The double reference against finite differences, and the fused float path against the reference. */
+class ElmanGradientTest {
+
+    @Test
+    void referenceGradientsMatchCentralFiniteDifferencesForEveryParameter() {
+        ElmanConfig c = new ElmanConfig(5, 3, 2, 3, 4);
+        ElmanTagger m = new ElmanTagger(c, 7);
+        SplittableRandom rnd = new SplittableRandom(11);
+        TestData.randomizeVectors(m, rnd, 0.5);
+        int[][] words = {{0, 4, 2}, {3}, {1, 1, 0, 2}};
+        int[][] labels = {{2, 0, 1}, {1}, {0, 2, 2, 1}};
+        ElmanReference ref = ElmanReference.of(m);
+        ref.gradients(words, labels);
+        double eps = 1e-5;
+        for (String name : ref.p.keySet()) {
+            double[] v = ref.p.get(name);
+            double[] g = ref.g.get(name);
+            double maxAbs = 0;
+            for (int i = 0; i < v.length; i++) {
+                double keep = v[i];
+                v[i] = keep + eps;
+                double lp = ref.loss(words, labels);
+                v[i] = keep - eps;
+                double lm = ref.loss(words, labels);
+                v[i] = keep;
+                double fd = (lp - lm) / (2 * eps);
+                assertEquals(fd, g[i], 1e-8 + 1e-6 * Math.abs(fd), name + "[" + i + "]");
+                maxAbs = Math.max(maxAbs, Math.abs(g[i]));
+            }
+            assertTrue(maxAbs > 1e-4, name + " has an all-zero gradient");
+        }
+        // the padding row (ne) is used by every sentence's windows here, so it has a gradient too
+        double pad = 0;
+        for (int d = 0; d < c.embeddingDim(); d++) {
+            pad += Math.abs(ref.g.get("emb")[c.vocabularySize() * c.embeddingDim() + d]);
+        }
+        assertTrue(pad > 0, "padding row gradient");
+    }
+
+    @Test
+    void fusedFloatGradientsMatchTheReference() {
+        // sizes off the vector widths, so every kernel tail runs
+        ElmanConfig c = new ElmanConfig(13, 7, 5, 5, 19);
+        ElmanTagger m = new ElmanTagger(c, 3);
+        SplittableRandom rnd = new SplittableRandom(5);
+        TestData.randomizeVectors(m, rnd, 0.3);
+        int[][] words = TestData.sentences(rnd, 6, 1, 9, c.vocabularySize());
+        int[][] labels = TestData.labelsFor(rnd, words, c.numLabels());
+        ElmanReference ref = ElmanReference.of(m);
+        double refLoss = ref.gradients(words, labels);
+        double loss = m.computeGradients(words, labels, 0, words.length);
+        assertEquals(refLoss, loss, 1e-5 * Math.abs(refLoss));
+        for (Parameter p : m.parameters()) {
+            TestData.assertClose(p.name(), ref.g.get(p.name()), p.gradient(), 1e-7, 2e-5);
+        }
+        assertEquals(refLoss, m.loss(words, labels, 0, words.length), 1e-5 * Math.abs(refLoss));
+        // loss() leaves the gradients alone
+        for (Parameter p : m.parameters()) {
+            TestData.assertClose(p.name() + " after loss()", ref.g.get(p.name()), p.gradient(), 1e-7, 2e-5);
+        }
+        // a sub-range, with a smaller batch after a larger one (workspace reuse)
+        ElmanReference ref2 = ElmanReference.of(m);
+        int[][] w2 = {words[2], words[3]};
+        int[][] l2 = {labels[2], labels[3]};
+        double refLoss2 = ref2.gradients(w2, l2);
+        assertEquals(refLoss2, m.computeGradients(words, labels, 2, 2), 1e-5 * refLoss2);
+        for (Parameter p : m.parameters()) {
+            TestData.assertClose(p.name() + " (sub-range)", ref2.g.get(p.name()), p.gradient(), 1e-7, 2e-5);
+        }
+    }
+
+    @Test
+    void paddedBatchEqualsSentencesOneByOne() {
+        ElmanConfig c = new ElmanConfig(17, 5, 6, 3, 21);
+        SplittableRandom rnd = new SplittableRandom(9);
+        int[][] words = TestData.sentences(rnd, 9, 1, 12, c.vocabularySize());
+        int[][] labels = TestData.labelsFor(rnd, words, c.numLabels());
+        ElmanTagger batch = new ElmanTagger(c, 1);
+        TestData.randomizeVectors(batch, new SplittableRandom(2), 0.2);
+        ElmanTagger single = new ElmanTagger(c, 1);
+        single.parameters().copyValuesFrom(batch.parameters());
+
+        double batchLoss = batch.computeGradients(words, labels, 0, words.length);
+        double sumLoss = 0;
+        java.util.Map<String, double[]> sums = new java.util.HashMap<>();
+        for (Parameter p : single.parameters()) {
+            sums.put(p.name(), new double[p.size()]);
+        }
+        for (int s = 0; s < words.length; s++) {
+            sumLoss += single.computeGradients(words, labels, s, 1);
+            for (Parameter p : single.parameters()) {
+                double[] acc = sums.get(p.name());
+                float[] g = p.gradient();
+                for (int i = 0; i < g.length; i++) {
+                    acc[i] += g[i];
+                }
+            }
+        }
+        assertEquals(sumLoss, batchLoss, 1e-5 * sumLoss);
+        for (Parameter p : batch.parameters()) {
+            TestData.assertClose(p.name(), sums.get(p.name()), p.gradient(), 1e-7, 2e-5);
+        }
+    }
+
+    @Test
+    void embeddingGradientTouchesOnlyWindowRows() {
+        ElmanConfig c = new ElmanConfig(10, 3, 4, 3, 5);
+        ElmanTagger m = new ElmanTagger(c, 4);
+        int[][] words = {{1, 2, 3}, {7, 8}};
+        int[][] labels = {{0, 1, 2}, {2, 1}};
+        m.computeGradients(words, labels, 0, 1);
+        float[] g = m.parameters().get("emb").gradient();
+        for (int row = 0; row <= c.vocabularySize(); row++) {
+            boolean used = row == 1 || row == 2 || row == 3 || row == c.vocabularySize();
+            double norm = 0;
+            for (int d = 0; d < c.embeddingDim(); d++) {
+                norm += Math.abs(g[row * c.embeddingDim() + d]);
+            }
+            assertEquals(used, norm > 0, "row " + row);
+        }
+        // the next batch clears the previous batch's rows
+        m.computeGradients(words, labels, 1, 1);
+        for (int row = 0; row <= c.vocabularySize(); row++) {
+            boolean used = row == 7 || row == 8 || row == c.vocabularySize();
+            double norm = 0;
+            for (int d = 0; d < c.embeddingDim(); d++) {
+                norm += Math.abs(g[row * c.embeddingDim() + d]);
+            }
+            assertEquals(used, norm > 0, "row " + row + " after the second batch");
+        }
+    }
+}
