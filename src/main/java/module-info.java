@@ -9,5 +9,8 @@ module dev.vecrnn {
     requires static jdk.management;
 
     exports dev.vecrnn.kernel;
+    exports dev.vecrnn.nn;
+    exports dev.vecrnn.data;
+    exports dev.vecrnn.train;
     exports dev.vecrnn.cli;
 }
