@@ -95,16 +95,17 @@ final class BenchRunner {
     }
 
     /**
-     * Runs the step in windows of 100 ms (quick: 50 ms) until the JIT has settled: at least the minimum
-     * warm-up time, and then until two windows in a row agree within 10 % (the Vector API code runs
-     * boxed, 10-100x slower, until C2 has compiled it), or a time limit. Returns ns per call of the last window.
+     * Runs the step in windows of 200 ms (quick: 100 ms) until the JIT has settled: at least 4 s
+     * (quick: 1.5 s), and then until three windows in a row agree within 10 % (Vector API code runs
+     * boxed, 10-100x slower, until C2 has compiled it), or 15 s (quick: 6 s). Returns ns per call of the last window.
      */
     private double warmUp(Runnable step) {
-        long minNs = options.quick ? 400_000_000L : 1_500_000_000L;
-        long maxNs = options.quick ? 4_000_000_000L : 12_000_000_000L;
-        long windowNs = options.quick ? 50_000_000L : 100_000_000L;
+        long minNs = options.quick ? 1_500_000_000L : 4_000_000_000L;
+        long maxNs = options.quick ? 6_000_000_000L : 15_000_000_000L;
+        long windowNs = options.quick ? 100_000_000L : 200_000_000L;
         long start = System.nanoTime();
         double previous = Double.NaN;
+        int agreeing = 0;
         while (true) {
             long w0 = System.nanoTime();
             long calls = 0;
@@ -114,8 +115,8 @@ final class BenchRunner {
             } while (System.nanoTime() - w0 < windowNs);
             long now = System.nanoTime();
             double perCall = (double) (now - w0) / calls;
-            boolean settled = Math.abs(perCall - previous) <= 0.1 * previous;
-            if (now - start >= maxNs || (now - start >= minNs && settled)) {
+            agreeing = Math.abs(perCall - previous) <= 0.1 * previous ? agreeing + 1 : 0;
+            if (now - start >= maxNs || (now - start >= minNs && agreeing >= 2)) {
                 return perCall;
             }
             previous = perCall;

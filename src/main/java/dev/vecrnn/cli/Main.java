@@ -75,6 +75,7 @@ public final class Main {
         }
         BenchRunner runner = new BenchRunner(new BenchRunner.Options(json, quick, threads, only));
         KernelWorkloads.run(runner);
+        ModelWorkloads.run(runner);
         if (runner.results().isEmpty()) {
             throw new UsageException("bench: no workload matches --only " + String.join(",", only));
         }
