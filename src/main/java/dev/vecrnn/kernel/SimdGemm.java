@@ -39,6 +39,10 @@ final class SimdGemm implements GemmEngine {
     static final int KC = Integer.getInteger("vecrnn.gemm.kc", Math.max(64, 4096 / NR));
     /** Rows of A packed at a time: MC × KC floats (128 KB) sit in L2 while every B panel passes. */
     static final int MC = roundUp(Integer.getInteger("vecrnn.gemm.mc", 256), MR);
+    /**
+     * Products with at most this many rows read a row-major B in place instead of packing it.
+     */
+    static final int DIRECT_B_MAX_M = Integer.getInteger("vecrnn.gemm.directB", 64);
     /** Columns of B packed at a time: KC × NC floats (2 MB) in L3. */
     static final int NC = roundUp(Integer.getInteger("vecrnn.gemm.nc", 4096), NR);
 
@@ -81,14 +85,39 @@ final class SimdGemm implements GemmEngine {
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = workspace(Math.min(n, NC));
+        // Few rows: each B panel would be used by only m / MR micro-kernel calls, too few to repay
+        // packing it; a row-major B is read in place (its rows are contiguous), only the ragged
+        // last panel is packed (zero-padded so the kernel never reads past the view).
+        boolean direct = !transB && m <= DIRECT_B_MAX_M;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kb = Math.min(KC, k - p0);
-                PackedMatrix.packB(transB, b, bOff, ldb, p0, kb, jc, nc, NR, ws.b, 0);
-                macro(transA, m, nc, kb, p0, alpha, a, aOff, lda, ws.b, 0, p0 == 0 ? beta : 1f,
-                        c, cOff + jc, ldc, ws);
+                float bt = p0 == 0 ? beta : 1f;
+                if (direct) {
+                    macro(transA, m, nc, kb, p0, alpha, a, aOff, lda, b, bOff + p0 * ldb + jc, ldb, bt,
+                            c, cOff + jc, ldc, ws);
+                } else {
+                    packB(transB, b, bOff, ldb, p0, kb, jc, nc, ws.b);
+                    macro(transA, m, nc, kb, p0, alpha, a, aOff, lda, ws.b, 0, 0, bt, c, cOff + jc, ldc, ws);
+                }
             }
+        }
+    }
+
+    /** {@link PackedMatrix#packB} with vector copies for the full panels of a row-major B. */
+    private static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc, float[] dst) {
+        int full = trans ? 0 : nc - nc % NR;
+        for (int q = 0; q < full; q += NR) {
+            int s = bOff + p0 * ldb + j0 + q;
+            int d = q * kb;
+            for (int p = 0; p < kb; p++, s += ldb, d += NR) {
+                FloatVector.fromArray(S, b, s).intoArray(dst, d);
+                FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
+            }
+        }
+        if (full < nc) {
+            PackedMatrix.packB(trans, b, bOff, ldb, p0, kb, j0 + full, nc - full, NR, dst, full * kb);
         }
     }
 
@@ -99,34 +128,115 @@ final class SimdGemm implements GemmEngine {
         int k = b.rows();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kb = Math.min(KC, k - p0);
-            macro(transA, m, n, kb, p0, alpha, a, aOff, lda, b.data, b.panel(p0, j0), p0 == 0 ? beta : 1f,
-                    c, cOff, ldc, ws);
+            float bt = p0 == 0 ? beta : 1f;
+            if (m == 1) {
+                packedRow(n, kb, alpha, a, aOff + (transA ? p0 * lda : p0), transA ? lda : 1,
+                        b.data, b.panel(p0, j0), bt, c, cOff, ws.tile);
+            } else {
+                macro(transA, m, n, kb, p0, alpha, a, aOff, lda, b.data, b.panel(p0, j0), 0, bt, c, cOff, ldc, ws);
+            }
         }
     }
 
-    /** C[0..m, 0..nc) = α·op(A)[:, p0..p0+kb)·(B panels at bp[bIdx..]) + β·C. */
+    /**
+     * C[0..m, 0..nc) = α·op(A)[:, p0..p0+kb)·B + β·C, B either packed panels at bp[bIdx..]
+     * ({@code ldb = 0}) or read in place, row-major with leading dimension ldb, from bp[bIdx..].
+     */
     private static void macro(boolean transA, int m, int nc, int kb, int p0, float alpha,
-                              float[] a, int aOff, int lda, float[] bp, int bIdx, float beta,
+                              float[] a, int aOff, int lda, float[] bp, int bIdx, int ldb, float beta,
                               float[] c, int cOff, int ldc, GemmWorkspace ws) {
         float[] ap = ws.a;
         float[] tile = ws.tile;
+        boolean direct = ldb != 0;
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
             PackedMatrix.packA(transA, a, aOff, lda, ic, mc, p0, kb, MR, ap);
             for (int jr = 0; jr < nc; jr += NR) {
                 int w = Math.min(NR, nc - jr);
+                float[] bArr = bp;
                 int bi = bIdx + jr * kb;
+                int bs = NR;
+                if (direct) {
+                    if (w == NR) {
+                        bi = bIdx + jr;
+                        bs = ldb;
+                    } else {
+                        PackedMatrix.packB(false, bp, bIdx + jr, ldb, 0, kb, 0, w, NR, ws.b, 0);
+                        bArr = ws.b;
+                        bi = 0;
+                    }
+                }
                 for (int ir = 0; ir < mc; ir += MR) {
                     int h = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jr;
                     if (h == MR && w == NR) {
-                        micro(kb, ap, ir * kb, bp, bi, NR, c, ci, ldc, alpha, beta);
+                        micro(kb, ap, ir * kb, bArr, bi, bs, c, ci, ldc, alpha, beta);
                     } else {
-                        micro(kb, ap, ir * kb, bp, bi, NR, tile, 0, NR, 1f, 0f);
+                        micro(kb, ap, ir * kb, bArr, bi, bs, tile, 0, NR, 1f, 0f);
                         edge(tile, h, w, alpha, beta, c, ci, ldc);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One row of C (m = 1) from a packed B: the micro-kernel's arithmetic for a single row (so the
+     * result is bit-identical to the blocked path), but 4 panels at a time — 8 independent FMA chains
+     * instead of 2, which the latency of a 1-row kernel would otherwise leave idle.
+     */
+    private static void packedRow(int n, int kb, float alpha, float[] a, int ai, int as, float[] bp, int bIdx,
+                                  float beta, float[] c, int cOff, float[] tile) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        int jr = 0;
+        for (; jr + 4 * NR <= n; jr += 4 * NR) {
+            int q0 = bIdx + jr * kb, q1 = q0 + NR * kb, q2 = q1 + NR * kb, q3 = q2 + NR * kb;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int p = 0; p < kb; p++) {
+                FloatVector x = FloatVector.broadcast(S, a[ai + p * as]);
+                int o = p * NR;
+                s0 = x.fma(FloatVector.fromArray(S, bp, q0 + o), s0);
+                s1 = x.fma(FloatVector.fromArray(S, bp, q0 + o + L), s1);
+                s2 = x.fma(FloatVector.fromArray(S, bp, q1 + o), s2);
+                s3 = x.fma(FloatVector.fromArray(S, bp, q1 + o + L), s3);
+                s4 = x.fma(FloatVector.fromArray(S, bp, q2 + o), s4);
+                s5 = x.fma(FloatVector.fromArray(S, bp, q2 + o + L), s5);
+                s6 = x.fma(FloatVector.fromArray(S, bp, q3 + o), s6);
+                s7 = x.fma(FloatVector.fromArray(S, bp, q3 + o + L), s7);
+            }
+            int ci = cOff + jr;
+            if (beta == 0f) {
+                s0.mul(va).intoArray(c, ci);
+                s1.mul(va).intoArray(c, ci + L);
+                s2.mul(va).intoArray(c, ci + 2 * L);
+                s3.mul(va).intoArray(c, ci + 3 * L);
+                s4.mul(va).intoArray(c, ci + 4 * L);
+                s5.mul(va).intoArray(c, ci + 5 * L);
+                s6.mul(va).intoArray(c, ci + 6 * L);
+                s7.mul(va).intoArray(c, ci + 7 * L);
+            } else {
+                s0.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                s1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                s2.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                s3.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                s4.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
+                s5.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
+                s6.fma(va, FloatVector.fromArray(S, c, ci + 6 * L).mul(vb)).intoArray(c, ci + 6 * L);
+                s7.fma(va, FloatVector.fromArray(S, c, ci + 7 * L).mul(vb)).intoArray(c, ci + 7 * L);
+            }
+        }
+        for (; jr < n; jr += NR) {
+            int q0 = bIdx + jr * kb;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            for (int p = 0; p < kb; p++) {
+                FloatVector x = FloatVector.broadcast(S, a[ai + p * as]);
+                s0 = x.fma(FloatVector.fromArray(S, bp, q0 + p * NR), s0);
+                s1 = x.fma(FloatVector.fromArray(S, bp, q0 + p * NR + L), s1);
+            }
+            s0.intoArray(tile, 0);
+            s1.intoArray(tile, L);
+            edge(tile, 1, Math.min(NR, n - jr), alpha, beta, c, cOff + jr, 0);
         }
     }
 

@@ -1,0 +1,200 @@
+package dev.vecrnn.train;
+
+import dev.vecrnn.data.EncodedCorpus;
+import dev.vecrnn.data.TaggingVocabulary;
+import dev.vecrnn.nn.ElmanTagger;
+import dev.vecrnn.nn.ParameterSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Trains an {@link ElmanTagger} the way the RNNSLU tutorial does (SPEC §1):
+ *
+ * <pre>
+ *   for epoch = 0 .. nepochs−1:
+ *       shuffle the training sentences (seeded; the order carries over and is reshuffled each epoch)
+ *       for each batch of batchSize sentences (1 by default):
+ *           θ ← θ − lr · ∂L/∂θ;  every touched row of emb scaled to unit L2 norm
+ *       dev F1 (and test F1) with conlleval on the tagged sentences
+ *       if dev F1 > best so far: keep a copy of θ
+ *       else if decay and epoch − best epoch ≥ 10: lr ← lr / 2; θ ← the kept copy
+ *       if lr < 1e−5: stop
+ *   θ ← the kept copy
+ * </pre>
+ *
+ * The kept copy is a true copy (the tutorial's code aliases it to the live model, a bug not
+ * copied). With the same options and data a run is the same bit for bit: the parameters come from
+ * the model's seeded initialisation and the shuffles from a SplitMix64 stream of the same seed.
+ * Batches are handed to the model through reusable arrays, so the steps allocate nothing.
+ */
+public final class ElmanTrainer {
+    /** Mixed into the seed for the shuffle stream, so it differs from the initialisation stream. */
+    private static final long SHUFFLE_SALT = 0x5DEECE66DL;
+
+    private final ElmanTrainingOptions options;
+    private final Consumer<EpochReport> listener;
+
+    /** A trainer with these options and no listener. */
+    public ElmanTrainer(ElmanTrainingOptions options) {
+        this(options, r -> { });
+    }
+
+    /** A trainer that reports each epoch to {@code listener} (on the training thread). */
+    public ElmanTrainer(ElmanTrainingOptions options, Consumer<EpochReport> listener) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    public ElmanTrainingOptions options() {
+        return options;
+    }
+
+    /**
+     * Creates a tagger sized for the vocabularies (seeded by the options) and trains it.
+     *
+     * @param test may be null
+     */
+    public ElmanTrainingResult train(TaggingVocabulary vocabulary, EncodedCorpus train, EncodedCorpus dev,
+                                     EncodedCorpus test) {
+        ElmanTagger model = new ElmanTagger(options.config(vocabulary.wordCount(), vocabulary.labelCount()),
+                options.seed());
+        return train(model, vocabulary.labels().words(), train, dev, test);
+    }
+
+    /**
+     * Trains {@code model} in place (its sizes are its own; the options' cs, nh and de are not
+     * used) and leaves it holding the best-on-dev parameters.
+     *
+     * @param labelNames the label of each label id, for conlleval's chunks
+     * @param test       may be null
+     */
+    public ElmanTrainingResult train(ElmanTagger model, List<String> labelNames, EncodedCorpus train,
+                                     EncodedCorpus dev, EncodedCorpus test) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(dev, "dev");
+        if (labelNames.size() != model.config().numLabels()) {
+            throw new IllegalArgumentException(labelNames.size() + " label names for a model of "
+                    + model.config().numLabels() + " labels");
+        }
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("no training sentence");
+        }
+        int n = train.size();
+        int[][] words = train.words();
+        int[][] labels = train.labels();
+        int batch = Math.min(options.batchSize(), n);
+        int[][] batchWords = new int[batch][];
+        int[][] batchLabels = new int[batch][];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int[] tagBuffer = new int[Math.max(dev.maxLength(), test == null ? 0 : test.maxLength())];
+        ChunkEval eval = new ChunkEval(labelNames);
+        SplitMix64 rng = new SplitMix64(options.seed() ^ SHUFFLE_SALT);
+        DevF1Schedule schedule = new DevF1Schedule(options.learningRate(), options.decay(), options.patience(),
+                options.minLearningRate());
+
+        ParameterSet live = model.parameters();
+        ParameterSet best = null;
+        ChunkEval.Result bestDev = null;
+        ChunkEval.Result testAtBest = null;
+        List<EpochReport> history = new ArrayList<>();
+
+        for (int epoch = 0; epoch < options.epochs() && !schedule.finished(); epoch++) {
+            long t0 = System.nanoTime();
+            double lr = schedule.learningRate();
+            rng.shuffle(order);
+            double lossSum = 0;
+            for (int k = 0; k < n; k += batch) {
+                int count = Math.min(batch, n - k);
+                for (int i = 0; i < count; i++) {
+                    batchWords[i] = words[order[k + i]];
+                    batchLabels[i] = labels[order[k + i]];
+                }
+                lossSum += model.trainStep(batchWords, batchLabels, 0, count, (float) lr);
+            }
+            ChunkEval.Result devResult = evaluate(model, dev, eval, tagBuffer);
+            ChunkEval.Result testResult = test == null ? null : evaluate(model, test, eval, tagBuffer);
+            DevF1Schedule.Action action = schedule.afterEpoch(epoch, devResult.f1());
+            switch (action) {
+                case NEW_BEST -> {
+                    if (best == null) {
+                        best = live.copy();
+                    } else {
+                        best.copyValuesFrom(live);
+                    }
+                    bestDev = devResult;
+                    testAtBest = testResult;
+                }
+                case HALVE_AND_RESTORE -> live.copyValuesFrom(best);
+                case CONTINUE -> { }
+            }
+            EpochReport report = new EpochReport(epoch, lossSum / n, devResult, testResult, lr,
+                    action == DevF1Schedule.Action.NEW_BEST, action == DevF1Schedule.Action.HALVE_AND_RESTORE,
+                    (System.nanoTime() - t0) * 1e-9);
+            history.add(report);
+            listener.accept(report);
+        }
+        if (best != null) {
+            live.copyValuesFrom(best);
+        }
+        return new ElmanTrainingResult(model, schedule.bestEpoch(), bestDev, testAtBest, history,
+                schedule.learningRate());
+    }
+
+    /** Tags every sentence of {@code data} and scores the labels with conlleval. */
+    public static ChunkEval.Result evaluate(ElmanTagger model, EncodedCorpus data, List<String> labelNames) {
+        return evaluate(model, data, new ChunkEval(labelNames), new int[data.maxLength()]);
+    }
+
+    private static ChunkEval.Result evaluate(ElmanTagger model, EncodedCorpus data, ChunkEval eval, int[] out) {
+        eval.reset();
+        int[][] words = data.words();
+        int[][] gold = data.labels();
+        for (int s = 0; s < words.length; s++) {
+            model.tag(words[s], out);
+            eval.add(gold[s], out, words[s].length);
+        }
+        return eval.result();
+    }
+
+    /** SplitMix64 (Steele, Lea, Flood 2014): the same stream for a seed on every JVM. */
+    static final class SplitMix64 {
+        private long state;
+
+        SplitMix64(long seed) {
+            state = seed;
+        }
+
+        long nextLong() {
+            long z = (state += 0x9E3779B97F4A7C15L);
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
+
+        /** Uniform in [0, bound), unbiased (rejection as in java.util.Random#nextInt). */
+        int nextInt(int bound) {
+            long r = nextLong() >>> 33; // 31 bits
+            long m = bound - 1;
+            for (long u = r; u - (r = u % bound) + m >= (1L << 31); u = nextLong() >>> 33) {
+                // rejected: u fell in the incomplete last block
+            }
+            return (int) r;
+        }
+
+        /** Fisher–Yates, from the end. */
+        void shuffle(int[] a) {
+            for (int i = a.length - 1; i > 0; i--) {
+                int j = nextInt(i + 1);
+                int t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+        }
+    }
+}
