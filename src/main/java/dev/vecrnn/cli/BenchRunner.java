@@ -77,8 +77,8 @@ final class BenchRunner {
         int samples = options.quick ? 9 : 25;
         long minSampleNs = options.quick ? 2_000_000L : 5_000_000L;
         System.err.printf(Locale.ROOT, "bench: %s ...%n", name);
-        double nsPerCall = warmUp(step);
-        int perSample = (int) Math.max(1, Math.min(1_000_000, minSampleNs / Math.max(1, nsPerCall)));
+        warmUp(step);
+        int perSample = stepsPerSample(step, minSampleNs);
         double[] ns = new double[samples];
         long alloc0 = allocatedBytes();
         for (int s = 0; s < samples; s++) {
@@ -94,12 +94,28 @@ final class BenchRunner {
         return new Timing(ns, allocPerStep, steps);
     }
 
+    /** Doubles a batch of steps until it takes at least minSampleNs, now that the code is compiled. */
+    private static int stepsPerSample(Runnable step, long minSampleNs) {
+        int n = 1;
+        while (n < 1_000_000) {
+            long a = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                step.run();
+            }
+            if (System.nanoTime() - a >= minSampleNs) {
+                break;
+            }
+            n *= 2;
+        }
+        return n;
+    }
+
     /**
      * Runs the step in windows of 200 ms (quick: 100 ms) until the JIT has settled: at least 4 s
      * (quick: 1.5 s), and then until three windows in a row agree within 10 % (Vector API code runs
-     * boxed, 10-100x slower, until C2 has compiled it), or 15 s (quick: 6 s). Returns ns per call of the last window.
+     * boxed, 10-100x slower, until C2 has compiled it), or 15 s (quick: 6 s).
      */
-    private double warmUp(Runnable step) {
+    private void warmUp(Runnable step) {
         long minNs = options.quick ? 1_500_000_000L : 4_000_000_000L;
         long maxNs = options.quick ? 6_000_000_000L : 15_000_000_000L;
         long windowNs = options.quick ? 100_000_000L : 200_000_000L;
@@ -117,7 +133,7 @@ final class BenchRunner {
             double perCall = (double) (now - w0) / calls;
             agreeing = Math.abs(perCall - previous) <= 0.1 * previous ? agreeing + 1 : 0;
             if (now - start >= maxNs || (now - start >= minNs && agreeing >= 2)) {
-                return perCall;
+                return;
             }
             previous = perCall;
         }

@@ -3,7 +3,7 @@ package dev.vecrnn.kernel;
 /**
  * The plain-Java kernels: used when the Vector API is absent or switched off, and the readable
  * definition of what the SIMD kernels compute. The exponential is the same algorithm as the SIMD
- * one (range reduction, Cephes polynomial, exponent-bit reconstruction), so both paths agree to
+ * one (range reduction, a degree-5 polynomial, exponent-bit reconstruction), so both paths agree to
  * within a few ulps.
  */
 final class PlainKernelProvider implements KernelProvider {
@@ -19,13 +19,15 @@ final class PlainKernelProvider implements KernelProvider {
     /** Inputs are clamped to [EXP_LO, EXP_HI]: outside it the result is 0 or +Inf anyway. */
     static final float EXP_LO = -104f;
     static final float EXP_HI = 89f;
-    // Cephes expf: e^r ≈ 1 + r + r²·P(r), peak relative error 1.7e-7 on |r| ≤ ln2/2.
-    static final float P0 = 1.9875691500e-4f;
-    static final float P1 = 1.3981999507e-3f;
-    static final float P2 = 8.3334519073e-3f;
-    static final float P3 = 4.1665795894e-2f;
-    static final float P4 = 1.6666665459e-1f;
-    static final float P5 = 5.0000001201e-1f;
+    // e^r ≈ C0 + C1·r + … + C5·r⁵ on |r| ≤ ln2/2: a degree-5 fit of the relative error (Lawson's
+    // reweighted least squares, float32 coefficients), 1.9e-7 worst relative error in float Horner
+    // form; five FMAs, three fewer operations than Cephes' 1 + r + r²·P(r).
+    static final float C0 = 1.0000001192092896f;
+    static final float C1 = 0.9999997019767761f;
+    static final float C2 = 0.49998894333839417f;
+    static final float C3 = 0.16667574644088745f;
+    static final float C4 = 0.04191538318991661f;
+    static final float C5 = 0.008297653868794441f;
 
     @Override
     public String describe() {
@@ -48,12 +50,11 @@ final class PlainKernelProvider implements KernelProvider {
         int ni = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
         float r = Math.fma(n, -LN2_HI, x);
         r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(P0, r, P1);
-        p = Math.fma(p, r, P2);
-        p = Math.fma(p, r, P3);
-        p = Math.fma(p, r, P4);
-        p = Math.fma(p, r, P5);
-        p = Math.fma(p, r * r, r) + 1f;
+        float p = Math.fma(C5, r, C4);
+        p = Math.fma(p, r, C3);
+        p = Math.fma(p, r, C2);
+        p = Math.fma(p, r, C1);
+        p = Math.fma(p, r, C0);
         // 2^n as two factors so that n = 128 (x near 88.7) and subnormal results both work.
         int n1 = ni >> 1;
         int n2 = ni - n1;

@@ -3,13 +3,13 @@ package dev.vecrnn.kernel;
 import static dev.vecrnn.kernel.PlainKernelProvider.EXP_LO;
 import static dev.vecrnn.kernel.PlainKernelProvider.LN2_HI;
 import static dev.vecrnn.kernel.PlainKernelProvider.LN2_LO;
+import static dev.vecrnn.kernel.PlainKernelProvider.C0;
+import static dev.vecrnn.kernel.PlainKernelProvider.C1;
+import static dev.vecrnn.kernel.PlainKernelProvider.C2;
+import static dev.vecrnn.kernel.PlainKernelProvider.C3;
+import static dev.vecrnn.kernel.PlainKernelProvider.C4;
+import static dev.vecrnn.kernel.PlainKernelProvider.C5;
 import static dev.vecrnn.kernel.PlainKernelProvider.LOG2E;
-import static dev.vecrnn.kernel.PlainKernelProvider.P0;
-import static dev.vecrnn.kernel.PlainKernelProvider.P1;
-import static dev.vecrnn.kernel.PlainKernelProvider.P2;
-import static dev.vecrnn.kernel.PlainKernelProvider.P3;
-import static dev.vecrnn.kernel.PlainKernelProvider.P4;
-import static dev.vecrnn.kernel.PlainKernelProvider.P5;
 import static dev.vecrnn.kernel.PlainKernelProvider.ROUND_MAGIC;
 import static dev.vecrnn.kernel.PlainKernelProvider.ROUND_MAGIC_BITS;
 
@@ -35,10 +35,11 @@ final class SimdKernelProvider implements KernelProvider {
 
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
     private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
-    private static final FloatVector VP2 = FloatVector.broadcast(F, P2);
-    private static final FloatVector VP3 = FloatVector.broadcast(F, P3);
-    private static final FloatVector VP4 = FloatVector.broadcast(F, P4);
-    private static final FloatVector VP5 = FloatVector.broadcast(F, P5);
+    private static final FloatVector VC0 = FloatVector.broadcast(F, C0);
+    private static final FloatVector VC1 = FloatVector.broadcast(F, C1);
+    private static final FloatVector VC2 = FloatVector.broadcast(F, C2);
+    private static final FloatVector VC3 = FloatVector.broadcast(F, C3);
+    private static final FloatVector VC4 = FloatVector.broadcast(F, C4);
 
     @Override
     public String describe() {
@@ -78,14 +79,13 @@ final class SimdKernelProvider implements KernelProvider {
         return bits.reinterpretAsFloats();
     }
 
-    /** e^r for |r| ≤ ln2/2: 1 + r + r²·P(r). */
+    /** e^r for |r| ≤ ln2/2: the degree-5 polynomial of {@link PlainKernelProvider#expf}, Horner form. */
     private static FloatVector polynomial(FloatVector r) {
-        FloatVector p = r.fma(P0, P1);
-        p = p.fma(r, VP2);
-        p = p.fma(r, VP3);
-        p = p.fma(r, VP4);
-        p = p.fma(r, VP5);
-        return p.fma(r.mul(r), r).add(1f);
+        FloatVector p = r.fma(C5, C4);
+        p = p.fma(r, VC3);
+        p = p.fma(r, VC2);
+        p = p.fma(r, VC1);
+        return p.fma(r, VC0);
     }
 
     /** e^x for any input: clamps, and applies 2^n as two factors (n = 128, subnormal results, ±Inf, NaN). */
