@@ -34,14 +34,17 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code r1wWord}: µs per word of the streaming tagger on the E1 shape, with and without the
  *       precomputed window projections ({@code precomputed} param).</li>
  * </ul>
- * Word ids and labels are uniform from a fixed seed (speed, not learning).
+ * Word ids and labels are uniform from a fixed seed (speed, not learning). GEMM runs on one thread
+ * ({@code -Dvecrnn.threads=1}); for two, pass {@code -jvmArgsAppend "--add-modules jdk.incubator.vector
+ * -Dvecrnn.threads=2"}. {@code r1wWord} finishes the sentence every 20 words, so one sample in 20
+ * also flushes the last 3 labels: read its p50.
  *
  * <pre>
  * mvn -q -DskipTests install && (cd bench && mvn -q package)
  * java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar ElmanBench -wi 3 -i 5 -f 1
  * </pre>
  */
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dvecrnn.threads=1"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
