@@ -112,6 +112,18 @@ class ElmanGradientTest {
     }
 
     @Test
+    void lossOverManySentencesIsTheSumOfTheirLosses() {
+        ElmanConfig c = new ElmanConfig(9, 4, 3, 3, 6);
+        ElmanTagger m = new ElmanTagger(c, 12);
+        SplittableRandom rnd = new SplittableRandom(12);
+        int[][] words = TestData.sentences(rnd, 150, 1, 7, c.vocabularySize());
+        int[][] labels = TestData.labelsFor(rnd, words, c.numLabels());
+        double expected = ElmanReference.of(m).loss(words, labels);
+        assertEquals(expected, m.loss(words, labels, 0, words.length), 1e-5 * expected);
+        assertEquals(expected, m.computeGradients(words, labels, 0, words.length), 1e-5 * expected);
+    }
+
+    @Test
     void embeddingGradientTouchesOnlyWindowRows() {
         ElmanConfig c = new ElmanConfig(10, 3, 4, 3, 5);
         ElmanTagger m = new ElmanTagger(c, 4);

@@ -46,7 +46,7 @@ class ElmanTrainingTest {
         ElmanTagger m = new ElmanTagger(c, 345);
         double first = m.loss(words, labels, 0, words.length);
         double acc = 0;
-        for (int epoch = 0; epoch < 200 && acc < 1; epoch++) {
+        for (int epoch = 0; epoch < 400 && acc < 1; epoch++) {
             for (int s = 0; s < words.length; s++) {
                 m.trainStep(words, labels, s, 1, 0.2f);
             }
