@@ -13,9 +13,16 @@ final class Checks {
         }
     }
 
+    /** Like {@link #size(String, int)} for "role of name"; the message is built only on failure. */
+    private static void size(String role, String name, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException(role + " of " + name + " must be >= 0, got " + n);
+        }
+    }
+
     /** x[off .. off+n) lies inside x. */
     static void vector(String name, float[] x, int off, int n) {
-        size("length of " + name, n);
+        size("length", name, n);
         if (x == null) {
             throw new IllegalArgumentException(name + " is null");
         }
@@ -27,8 +34,8 @@ final class Checks {
 
     /** The rows × cols row-major view at off with leading dimension ld lies inside m. */
     static void matrix(String name, float[] m, int off, int rows, int cols, int ld) {
-        size("rows of " + name, rows);
-        size("cols of " + name, cols);
+        size("rows", name, rows);
+        size("cols", name, cols);
         if (m == null) {
             throw new IllegalArgumentException(name + " is null");
         }

@@ -125,10 +125,19 @@ final class SimdKernelProvider implements KernelProvider {
             expV(a).intoArray(y, yOff + i);
             expV(b).intoArray(y, yOff + i + L);
         }
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            expV(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
-        }
         if (i < n) {
+            expRest(x, xOff, y, yOff, i, n);
+        }
+    }
+
+    /**
+     * The last vectors of {@link #exp}, one masked vector at a time. A method of its own so that
+     * its call site of {@link #expV} never competes with the main loop's for C2's inlining budget:
+     * a vector helper that fails to inline boxes every vector (NodeCountInliningCutoff was seen
+     * with three call sites in one method at 256 bits).
+     */
+    private static void expRest(float[] x, int xOff, float[] y, int yOff, int i, int n) {
+        for (; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             expV(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
@@ -144,10 +153,19 @@ final class SimdKernelProvider implements KernelProvider {
             sigmoidV(a).intoArray(y, yOff + i);
             sigmoidV(b).intoArray(y, yOff + i + L);
         }
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            sigmoidV(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
-        }
         if (i < n) {
+            sigmoidRest(x, xOff, y, yOff, i, n);
+        }
+    }
+
+    /**
+     * The last vectors of {@link #sigmoid}, one masked vector at a time. A method of its own so that
+     * its call site of {@link #sigmoidV} never competes with the main loop's for C2's inlining budget:
+     * a vector helper that fails to inline boxes every vector (NodeCountInliningCutoff was seen
+     * with three call sites in one method at 256 bits).
+     */
+    private static void sigmoidRest(float[] x, int xOff, float[] y, int yOff, int i, int n) {
+        for (; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             sigmoidV(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
@@ -163,10 +181,19 @@ final class SimdKernelProvider implements KernelProvider {
             tanhV(a).intoArray(y, yOff + i);
             tanhV(b).intoArray(y, yOff + i + L);
         }
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            tanhV(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
-        }
         if (i < n) {
+            tanhRest(x, xOff, y, yOff, i, n);
+        }
+    }
+
+    /**
+     * The last vectors of {@link #tanh}, one masked vector at a time. A method of its own so that
+     * its call site of {@link #tanhV} never competes with the main loop's for C2's inlining budget:
+     * a vector helper that fails to inline boxes every vector (NodeCountInliningCutoff was seen
+     * with three call sites in one method at 256 bits).
+     */
+    private static void tanhRest(float[] x, int xOff, float[] y, int yOff, int i, int n) {
+        for (; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             tanhV(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
@@ -226,13 +253,16 @@ final class SimdKernelProvider implements KernelProvider {
             e.intoArray(x, off + j);
             sum = sum.add(e);
         }
-        if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector e = expV(FloatVector.fromArray(F, x, off + j, m).sub(max));
-            e.intoArray(x, off + j, m);
-            sum = sum.add(e, m);
-        }
-        return sum.reduceLanes(VectorOperators.ADD);
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        return j < cols ? total + expShiftedTail(x, off, j, cols, max) : total;
+    }
+
+    /** The masked last vector of {@link #expShiftedInPlace}, kept apart for C2's inlining budget. */
+    private static float expShiftedTail(float[] x, int off, int j, int cols, float max) {
+        VectorMask<Float> m = F.indexInRange(j, cols);
+        FloatVector e = expV(FloatVector.fromArray(F, x, off + j, m).sub(max));
+        e.intoArray(x, off + j, m);
+        return e.reduceLanes(VectorOperators.ADD, m);
     }
 
     @Override
