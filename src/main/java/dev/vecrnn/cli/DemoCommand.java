@@ -64,7 +64,7 @@ final class DemoCommand {
     /** Runs the command; returns the exit code (0 ok, 1 failure, 2 bad command line). */
     static int run(String[] argv, PrintStream out, PrintStream err) {
         try {
-            Args args = new Args("demo", argv, VALUED, BARE);
+            Args args = parse(argv);
             if (args.flag("--help") || args.flag("-h")) {
                 out.print(USAGE);
                 return 0;
@@ -82,6 +82,11 @@ final class DemoCommand {
         } catch (RuntimeException | IOException e) {
             return TaggerCommand.reportFailure(e, err);
         }
+    }
+
+    /** The demo's options. */
+    static Args parse(String[] argv) {
+        return new Args("demo", argv, VALUED, BARE);
     }
 
     private static SyntheticSlots.Split data(Args args) {
@@ -118,11 +123,17 @@ final class DemoCommand {
         out.println();
 
         // 1. data
-        SyntheticSlots.Split split = data(args);
+        SyntheticSlots.Split generated = data(args);
+        SyntheticSlots.Split split = generated.withoutUnseenLabels();
         out.printf(Locale.ROOT, "1. Data: generated from seed %d (write it as CoNLL files with"
                         + " 'vecrnn demo --write-data DIR')%n", args.longValue("--data-seed", SyntheticSlots.DEFAULT_SEED));
         out.printf(Locale.ROOT, "   train %s; dev %s; test %s%n", TaggerCommand.sizes(split.train()),
                 TaggerCommand.sizes(split.dev()), TaggerCommand.sizes(split.test()));
+        int dropped = generated.dev().size() + generated.test().size() - split.dev().size() - split.test().size();
+        if (dropped > 0) {
+            out.printf(Locale.ROOT, "   (%d dev/test sentences left out: they have a label the small training set never has)%n",
+                    dropped);
+        }
         WordNormalizer normalizer = new WordNormalizer(false, !args.flag("--no-fold-digits"));
         TaggingVocabulary vocab = TaggingVocabulary.build(split.train(), normalizer, TaggingVocabulary.DEFAULT_MIN_COUNT);
         EncodedCorpus train = vocab.encode(split.train());

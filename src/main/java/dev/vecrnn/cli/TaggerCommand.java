@@ -195,7 +195,8 @@ final class TaggerCommand {
     }
 
     static final String PROGRESS_FOOTNOTE =
-            "* training tokens over the epoch's wall time, which includes tagging the dev and test sets";
+            "* training tokens over the epoch's wall time, which includes tagging the dev and test sets"
+                    + " (and, in the first epochs, the JIT compiling the kernels)";
 
     static String figures(String name, ChunkEval.Result r) {
         return String.format(Locale.ROOT, "%s  F1 %6.2f   precision %6.2f   recall %6.2f   token accuracy %6.2f"

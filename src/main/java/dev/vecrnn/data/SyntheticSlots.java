@@ -35,7 +35,35 @@ public final class SyntheticSlots {
     public static final int DEFAULT_TRAIN = 2000, DEFAULT_DEV = 300, DEFAULT_TEST = 300;
 
     /** A train / dev / test split. */
-    public record Split(TaggedCorpus train, TaggedCorpus dev, TaggedCorpus test) {}
+    public record Split(TaggedCorpus train, TaggedCorpus dev, TaggedCorpus test) {
+        /**
+         * This split without the dev and test sentences that have a label the training set never
+         * has (only small training sets miss a rare label), lines renumbered as in a written file.
+         */
+        public Split withoutUnseenLabels() {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            for (TaggedSentence s : train) {
+                known.addAll(List.of(s.labels()));
+            }
+            return new Split(train, keep(dev, known), keep(test, known));
+        }
+
+        private static TaggedCorpus keep(TaggedCorpus c, java.util.Set<String> known) {
+            List<TaggedSentence> kept = new ArrayList<>();
+            int line = 1;
+            for (TaggedSentence s : c) {
+                if (known.containsAll(List.of(s.labels()))) {
+                    int[] lines = new int[s.length()];
+                    for (int t = 0; t < lines.length; t++) {
+                        lines[t] = line++;
+                    }
+                    line++;
+                    kept.add(new TaggedSentence(s.words(), s.labels(), lines));
+                }
+            }
+            return new TaggedCorpus(c.source(), kept);
+        }
+    }
 
     private SyntheticSlots() {}
 
@@ -154,7 +182,7 @@ public final class SyntheticSlots {
             "(list|show me|i need) flights (leaving|departing|out of) {from} {dtrel} {dtime}"
                     + " [and arriving in {to} {atrel} {atime}]",
             "{from} to {to} [on] {day} [{period}]",
-            "[i want] round trip fares from {from} to {to} (under|less than|for less than) {fare}",
+            "[i want] {rt} fares from {from} to {to} (under|less than|for less than) {fare}",
             "(is there|are there any) flights from {from} to {to} (with a stop in|with a stopover in|via|through)"
                     + " {stop}",
             "(what ground transportation is available in|is there ground transportation in|how do i get downtown in)"
@@ -167,7 +195,7 @@ public final class SyntheticSlots {
             "(show me|list) the flights on {month} {dnum} from {from} to {to} [{dtrel} {dtime}]",
             "flight {fnum} from {from} to {to} (please|today|tomorrow|on {day})",
             "(i would like|i need) the (first|last) flight (to {to} from {from}|from {from} to {to}) on {day}",
-            "how much is a {class} ticket from {from} to {to} [round trip]",
+            "how much is a {class} ticket from {from} to {to} [{rt}]",
             "which flights (arrive in|get into|land in) {to} from {from} [on {day}] {atrel} {atime}",
             "which flights (leave|depart from|go out of) {from} for {to} [on {day}] {dtrel} {dtime}",
             "(show me|list) flights from {from} to {to} [on {airline}] (that arrive|arriving) {atrel} {atime}",
@@ -227,9 +255,8 @@ public final class SyntheticSlots {
             Map.entry("arrive_time.time", "depart_time.time"),
             Map.entry("depart_time.time_relative", "arrive_time.time_relative"),
             Map.entry("arrive_time.time_relative", "depart_time.time_relative"),
-            Map.entry("depart_date.day_name", "arrive_date.day_name"),
+            Map.entry("depart_date.day_name", "return_date.day_name"),
             Map.entry("return_date.day_name", "depart_date.day_name"),
-            Map.entry("depart_time.period_of_day", "arrive_time.period_of_day"),
             Map.entry("cost_relative", "fare_amount"));
 
     private static void fill(String name, Rng rng, List<String> w, List<String> l) {
@@ -253,6 +280,7 @@ public final class SyntheticSlots {
                     "flight_number", w, l);
             case "fare" -> phrase((rng.nextInt(3) == 0 ? "$" : "") + (50 + 10 * rng.nextInt(95))
                     + (rng.nextBoolean() ? " dollars" : ""), "fare_amount", w, l);
+            case "rt" -> phrase(rng.nextInt(4) == 0 ? "one way" : "round trip", "round_trip", w, l);
             case "dtrel" -> phrase(pick(rng, TIME_RELATIVE), "depart_time.time_relative", w, l);
             case "atrel" -> phrase(pick(rng, TIME_RELATIVE), "arrive_time.time_relative", w, l);
             case "dtime" -> phrase(clock(rng), "depart_time.time", w, l);
