@@ -42,7 +42,7 @@ final class DemoCommand {
               --batch N          sentences per SGD update (default 1)
               --seed N           model seed (default 345)
               --data-seed N      seed of the generated data (default 2013)
-              --train-size N     training sentences (demo: 2000, quick: 1000)
+              --train-size N     training sentences (demo: 2000, quick: 1500)
               --dev-size N       dev sentences (default 300)
               --test-size N      test sentences (default 300)
               --patience N       epochs without dev-F1 gain before lr is halved (default 10)
@@ -57,7 +57,7 @@ final class DemoCommand {
     /** The demo's sizes: normal and {@code --quick}. */
     static final int EPOCHS = 30, QUICK_EPOCHS = 10;
     static final int HIDDEN = 200, QUICK_HIDDEN = 100;
-    static final int TRAIN = 2000, QUICK_TRAIN = 1000;
+    static final int TRAIN = 2000, QUICK_TRAIN = 1500;
 
     private DemoCommand() {}
 
@@ -99,7 +99,7 @@ final class DemoCommand {
 
     private static void writeData(Args args, PrintStream out) throws IOException {
         Path dir = args.path("--write-data");
-        SyntheticSlots.Split split = data(args);
+        SyntheticSlots.Split split = data(args).withoutUnseenLabels();
         List<Path> files = SyntheticSlots.write(split, dir);
         out.printf(Locale.ROOT, "wrote %s (%s), %s (%s), %s (%s)%n", files.get(0), TaggerCommand.sizes(split.train()),
                 files.get(1), TaggerCommand.sizes(split.dev()), files.get(2), TaggerCommand.sizes(split.test()));

@@ -183,7 +183,7 @@ public final class SyntheticSlots {
                     + " [and arriving in {to} {atrel} {atime}]",
             "{from} to {to} [on] {day} [{period}]",
             "[i want] {rt} fares from {from} to {to} (under|less than|for less than) {fare}",
-            "(is there|are there any) flights from {from} to {to} (with a stop in|with a stopover in|via|through)"
+            "(are there|are there any) flights from {from} to {to} (with a stop in|with a stopover in|via|through)"
                     + " {stop}",
             "(what ground transportation is available in|is there ground transportation in|how do i get downtown in)"
                     + " {city}",
