@@ -57,7 +57,13 @@ class DemoCommandTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("train-tagger --train"), run.out());
         assertEquals(50, ConllReader.read(dir.resolve("train.conll")).size());
-        assertEquals(SyntheticSlots.DEFAULT_DEV, ConllReader.read(dir.resolve("dev.conll")).size());
+        // a training set this small lacks some rare labels: dev sentences with them are left out
+        int devSize = ConllReader.read(dir.resolve("dev.conll")).size();
+        assertTrue(devSize > 0 && devSize <= SyntheticSlots.DEFAULT_DEV, "dev " + devSize);
+        CliRun train = CliRun.of(TaggerCommand::run, "--train", dir.resolve("train.conll").toString(),
+                "--dev", dir.resolve("dev.conll").toString(), "--test", dir.resolve("test.conll").toString(),
+                "--epochs", "1", "--hidden", "8");
+        assertEquals(0, train.code(), train.err());
     }
 
     @Test
