@@ -140,7 +140,7 @@ final class DemoCommand {
         EncodedCorpus dev = vocab.encode(split.dev());
         EncodedCorpus test = vocab.encode(split.test());
         out.println("   " + TaggerCommand.describeVocabulary(vocab, TaggingVocabulary.DEFAULT_MIN_COUNT));
-        out.printf(Locale.ROOT, "   %.1f %% of the chunks carry a near-miss label on purpose (city_name for toloc.city_name,"
+        out.printf(Locale.ROOT, "   %.1f %% of the city, time and day chunks carry a near-miss label on purpose (city_name for toloc.city_name,"
                 + " arrive_time for depart_time, ...), as annotators of real data disagree: F1 cannot reach 100%n",
                 SyntheticSlots.INCONSISTENT_PER_MILLE / 10.0);
         out.println("   a training sentence, word/label:");
