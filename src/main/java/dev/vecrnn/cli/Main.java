@@ -11,6 +11,10 @@ public final class Main {
 
     static final String USAGE = """
             usage: vecrnn <command> [options]
+              demo [--quick] [--write-data DIR] [options]
+                                         train a slot-filling tagger on built-in data and show it
+              train-tagger --train F --dev F [--test F] [options]
+                                         train the Elman tagger on CoNLL files (--help for options)
               info                       JDK, SIMD status, vector species, processors, version
               bench [--json] [--quick] [--only NAMES] [--threads N]
                                          the self-benchmark (workloads of BENCHMARKS.md)
@@ -45,6 +49,12 @@ public final class Main {
         switch (cmd) {
             case "info" -> info();
             case "bench" -> bench(rest);
+            case "demo" -> {
+                return DemoCommand.run(rest, System.out, System.err);
+            }
+            case "train-tagger" -> {
+                return TaggerCommand.run(rest, System.out, System.err);
+            }
             case "help", "-h", "--help" -> System.out.print(USAGE);
             default -> throw new UsageException("unknown command '" + cmd + "'");
         }
