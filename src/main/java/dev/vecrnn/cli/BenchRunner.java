@@ -90,7 +90,7 @@ final class BenchRunner {
         }
         long steps = (long) samples * perSample;
         long alloc1 = allocatedBytes();
-        double allocPerStep = alloc0 < 0 ? Double.NaN : (double) (alloc1 - alloc0) / steps;
+        double allocPerStep = alloc0 < 0 ? Double.NaN : (double) (alloc1 - alloc0 - probeCost()) / steps;
         return new Timing(ns, allocPerStep, steps);
     }
 
@@ -154,7 +154,7 @@ final class BenchRunner {
             ns[s] = System.nanoTime() - a;
         }
         long alloc1 = allocatedBytes();
-        return new Timing(ns, alloc0 < 0 ? Double.NaN : (double) (alloc1 - alloc0) / n, n);
+        return new Timing(ns, alloc0 < 0 ? Double.NaN : (double) (alloc1 - alloc0 - probeCost()) / n, n);
     }
 
     /** Records a rate: {@code workPerStep / (ns per step) · factor}, median and range over the samples. */
@@ -175,6 +175,13 @@ final class BenchRunner {
         if (!Double.isNaN(a)) {
             results.add(new Result(workload, "alloc_bytes_per_step", a, a, a, "bytes", threads, t.steps()));
         }
+    }
+
+    /** What one reading of the allocation counter itself allocates (read twice back to back). */
+    private static long probeCost() {
+        long a = allocatedBytes();
+        long b = allocatedBytes();
+        return Math.max(0, b - a);
     }
 
     private static long allocatedBytes() {

@@ -35,6 +35,8 @@ final class SimdKernelProvider implements KernelProvider {
 
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
     private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(F, 2f);
     private static final FloatVector VC0 = FloatVector.broadcast(F, C0);
     private static final FloatVector VC1 = FloatVector.broadcast(F, C1);
     private static final FloatVector VC2 = FloatVector.broadcast(F, C2);
@@ -51,152 +53,131 @@ final class SimdKernelProvider implements KernelProvider {
         return F.vectorShape().toString();
     }
 
-    /**
-     * Inputs with |x| ≤ this take {@link #expFast}: the result is a normal float and 2^n fits the
-     * exponent field, so one integer add scales the polynomial.
-     */
+    /** Inputs with |x| ≤ this take the fast path: the result is normal and 2^n fits the exponent field. */
     private static final float FAST_LIMIT = 87.3f;
 
-    /** e^x lane by lane; see {@link PlainKernelProvider#expf} for the algorithm and its accuracy. */
-    static FloatVector expV(FloatVector x) {
-        // NaN fails "≤" and takes the careful path too.
-        if (x.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-            return expFast(x);
+    private static final int OP_EXP = 0;
+    private static final int OP_SIGMOID = 1;
+    private static final int OP_TANH = 2;
+    /** e^(x − shift) for softmax rows, where x − shift ≤ 0. */
+    private static final int OP_EXP_SHIFTED = 3;
+
+    // How the exponential stays allocation-free: a helper method that takes or returns a vector
+    // boxes it whenever C2 declines to inline it, and C2 declines even small helpers at times (the
+    // node-count cutoff; "already compiled into a medium method" at a cold call site once the helper
+    // has been compiled on its own during warm-up: seen for the partial last vector). So the vector
+    // code of the exponential is written in apply and expShifted, which take arrays and indices:
+    // inlined where hot (each is under FreqInlineSize, 325 bytecodes; one method for all four ops
+    // was not), otherwise a plain call.
+
+    /**
+     * One vector of count ≤ L elements at x[xi]: y[yi ..] = f(x) by op (masked to count).
+     * <ul>
+     *   <li>exp: e^a = 2^n · e^r with n = round(a·log2 e), r = a − n·ln2 (two-part ln2), e^r by the
+     *       degree-5 polynomial of {@link PlainKernelProvider#expf}, and 2^n applied by adding n to
+     *       the exponent bits: the bits of t = a·log2 e + 1.5·2^23 hold n in their low mantissa
+     *       bits, and t's bits shifted left by 23 are exactly n·2^23 (the magic number's bits shift
+     *       out);</li>
+     *   <li>sigmoid 1 / (1 + e^−x), tanh 1 − 2 / (e^{2x} + 1);</li>
+     * </ul>
+     * Lanes outside the fast range (|a| &gt; 87.3: exp overflow or underflow, saturated sigmoid and
+     * tanh) or NaN send the vector to the plain kernel's careful code, lane by lane. Clamping instead
+     * cost more than it saved: Java's min/max semantics take several instructions each (sigmoid went
+     * from 3.3 to 1.9 elements/ns). The mask is all true for a whole vector; masked moves cost the
+     * same as plain ones with AVX-512, and a mask made only sometimes (null otherwise) is allocated.
+     */
+    private static void apply(int op, float[] x, int xi, float[] y, int yi, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(F, x, xi, m);
+        FloatVector a = op == OP_EXP ? v : op == OP_SIGMOID ? v.neg() : v.add(v);
+        if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+            applyCarefully(op, x, xi, y, yi, Math.min(count, L), 0f);
+            return;
         }
-        return expCareful(x);
+        // the exponential, as in expShifted (kept twice so that each method stays small enough to inline)
+        FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+        FloatVector n = t.sub(ROUND_MAGIC);
+        FloatVector red = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, a));
+        FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+        FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                .reinterpretAsFloats();
+        FloatVector r = op == OP_EXP ? e : op == OP_SIGMOID ? ONE.div(e.add(ONE)) : ONE.sub(TWO.div(e.add(ONE)));
+        r.intoArray(y, yi, m);
     }
 
     /**
-     * e^x for |x| ≤ {@link #FAST_LIMIT}: 2^n is applied by adding n to the exponent bits. The bits of
-     * t = x·log2e + 1.5·2^23 hold n in their low mantissa bits, and shifting them left by 23 leaves
-     * exactly n·2^23 (the magic number's own bits shift out).
+     * e^(x − shift) for one vector of a softmax row (x − shift ≤ 0), stored at y[yi]; or, with y
+     * null, only summed and the sum returned (0 is returned after a store). Lanes below −87.3 are set to 0 by a compare and
+     * blend (the true value is under 1.2e-38 next to the row's largest term, 1); only NaN takes the
+     * careful path.
      */
-    private static FloatVector expFast(FloatVector x) {
-        FloatVector t = x.fma(LOG2E, ROUND_MAGIC);
+    private static float expShifted(float[] x, int xi, float[] y, int yi, int count, float shift) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector a = FloatVector.fromArray(F, x, xi, m).sub(shift);
+        if (a.test(VectorOperators.IS_NAN).anyTrue()) {
+            return applyCarefully(OP_EXP_SHIFTED, x, xi, y, yi, Math.min(count, L), shift);
+        }
+        // the exponential, as in apply
+        FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
         FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector p = polynomial(n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, x)));
-        IntVector bits = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23));
-        return bits.reinterpretAsFloats();
+        FloatVector red = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, a));
+        FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+        FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                .reinterpretAsFloats().blend(0f, a.compare(VectorOperators.LT, -FAST_LIMIT));
+        if (y != null) {
+            e.intoArray(y, yi, m);
+            return 0f;
+        }
+        return e.reduceLanes(VectorOperators.ADD, m);
     }
 
-    /** e^r for |r| ≤ ln2/2: the degree-5 polynomial of {@link PlainKernelProvider#expf}, Horner form. */
-    private static FloatVector polynomial(FloatVector r) {
-        FloatVector p = r.fma(C5, C4);
-        p = p.fma(r, VC3);
-        p = p.fma(r, VC2);
-        p = p.fma(r, VC1);
-        return p.fma(r, VC0);
+    /**
+     * The rare vectors with NaN, or exp overflow or underflow: lane by lane, by the plain kernel's
+     * careful code. With y == null the results are only summed.
+     */
+    private static float applyCarefully(int op, float[] x, int xi, float[] y, int yi, int count, float shift) {
+        float sum = 0f;
+        for (int k = 0; k < count; k++) {
+            float v = x[xi + k];
+            float r = switch (op) {
+                case OP_SIGMOID -> PlainKernelProvider.sigmoidf(v);
+                case OP_TANH -> PlainKernelProvider.tanhf(v);
+                case OP_EXP_SHIFTED -> PlainKernelProvider.expf(v - shift);
+                default -> PlainKernelProvider.expf(v);
+            };
+            sum += r;
+            if (y != null) {
+                y[yi + k] = r;
+            }
+        }
+        return sum;
     }
 
-    /** e^x for any input: clamps, and applies 2^n as two factors (n = 128, subnormal results, ±Inf, NaN). */
-    private static FloatVector expCareful(FloatVector x) {
-        FloatVector xc = x.min(PlainKernelProvider.EXP_HI).max(EXP_LO);
-        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
-        FloatVector n = t.sub(ROUND_MAGIC);
-        IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-        FloatVector p = polynomial(n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, xc)));
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        IntVector n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(s1).mul(s2);
+    /** y = f(x) over n elements, two vectors per iteration (the core overlaps their long chains). */
+    private static void applyAll(int op, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
+            apply(op, x, xOff + i, y, yOff + i, L);
+            apply(op, x, xOff + i + L, y, yOff + i + L, L);
+        }
+        for (; i < n; i += L) {
+            apply(op, x, xOff + i, y, yOff + i, n - i);
+        }
     }
-
-    /** σ(x) = 1 / (1 + e^−x) lane by lane. */
-    static FloatVector sigmoidV(FloatVector x) {
-        return ONE.div(expV(x.neg()).add(1f));
-    }
-
-    /** tanh(x) = 1 − 2 / (e^{2x} + 1) lane by lane. */
-    static FloatVector tanhV(FloatVector x) {
-        return ONE.sub(TWO.div(expV(x.add(x)).add(1f)));
-    }
-
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
-    private static final FloatVector TWO = FloatVector.broadcast(F, 2f);
 
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        // two independent vectors per iteration: the out-of-order core overlaps their long chains
-        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
-            FloatVector a = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector b = FloatVector.fromArray(F, x, xOff + i + L);
-            expV(a).intoArray(y, yOff + i);
-            expV(b).intoArray(y, yOff + i + L);
-        }
-        if (i < n) {
-            expRest(x, xOff, y, yOff, i, n);
-        }
-    }
-
-    /**
-     * The last vectors of {@link #exp}, one masked vector at a time. A method of its own so that
-     * its call site of {@link #expV} never competes with the main loop's for C2's inlining budget:
-     * a vector helper that fails to inline boxes every vector (NodeCountInliningCutoff was seen
-     * with three call sites in one method at 256 bits).
-     */
-    private static void expRest(float[] x, int xOff, float[] y, int yOff, int i, int n) {
-        for (; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            expV(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-        }
+        applyAll(OP_EXP, x, xOff, y, yOff, n);
     }
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        // two independent vectors per iteration: the out-of-order core overlaps their long chains
-        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
-            FloatVector a = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector b = FloatVector.fromArray(F, x, xOff + i + L);
-            sigmoidV(a).intoArray(y, yOff + i);
-            sigmoidV(b).intoArray(y, yOff + i + L);
-        }
-        if (i < n) {
-            sigmoidRest(x, xOff, y, yOff, i, n);
-        }
-    }
-
-    /**
-     * The last vectors of {@link #sigmoid}, one masked vector at a time. A method of its own so that
-     * its call site of {@link #sigmoidV} never competes with the main loop's for C2's inlining budget:
-     * a vector helper that fails to inline boxes every vector (NodeCountInliningCutoff was seen
-     * with three call sites in one method at 256 bits).
-     */
-    private static void sigmoidRest(float[] x, int xOff, float[] y, int yOff, int i, int n) {
-        for (; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            sigmoidV(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-        }
+        applyAll(OP_SIGMOID, x, xOff, y, yOff, n);
     }
 
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        // two independent vectors per iteration: the out-of-order core overlaps their long chains
-        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
-            FloatVector a = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector b = FloatVector.fromArray(F, x, xOff + i + L);
-            tanhV(a).intoArray(y, yOff + i);
-            tanhV(b).intoArray(y, yOff + i + L);
-        }
-        if (i < n) {
-            tanhRest(x, xOff, y, yOff, i, n);
-        }
-    }
-
-    /**
-     * The last vectors of {@link #tanh}, one masked vector at a time. A method of its own so that
-     * its call site of {@link #tanhV} never competes with the main loop's for C2's inlining budget:
-     * a vector helper that fails to inline boxes every vector (NodeCountInliningCutoff was seen
-     * with three call sites in one method at 256 bits).
-     */
-    private static void tanhRest(float[] x, int xOff, float[] y, int yOff, int i, int n) {
-        for (; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            tanhV(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-        }
+        applyAll(OP_TANH, x, xOff, y, yOff, n);
     }
 
     @Override
@@ -244,25 +225,22 @@ final class SimdKernelProvider implements KernelProvider {
         return acc.reduceLanes(VectorOperators.MAX);
     }
 
-    /** Writes e^(x−max) over the row and returns its sum. */
+    /** Writes e^(x−max) over the row and returns its sum (each vector re-read from L1 to add it up). */
     private static float expShiftedInPlace(float[] x, int off, int cols, float max) {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
-            FloatVector e = expV(FloatVector.fromArray(F, x, off + j).sub(max));
-            e.intoArray(x, off + j);
-            sum = sum.add(e);
+            expShifted(x, off + j, x, off + j, L, max);
+            sum = sum.add(FloatVector.fromArray(F, x, off + j));
         }
         float total = sum.reduceLanes(VectorOperators.ADD);
-        return j < cols ? total + expShiftedTail(x, off, j, cols, max) : total;
-    }
-
-    /** The masked last vector of {@link #expShiftedInPlace}, kept apart for C2's inlining budget. */
-    private static float expShiftedTail(float[] x, int off, int j, int cols, float max) {
-        VectorMask<Float> m = F.indexInRange(j, cols);
-        FloatVector e = expV(FloatVector.fromArray(F, x, off + j, m).sub(max));
-        e.intoArray(x, off + j, m);
-        return e.reduceLanes(VectorOperators.ADD, m);
+        if (j < cols) {
+            expShifted(x, off + j, x, off + j, cols - j, max);
+            for (; j < cols; j++) {
+                total += x[off + j];
+            }
+        }
+        return total;
     }
 
     @Override
@@ -279,17 +257,11 @@ final class SimdKernelProvider implements KernelProvider {
         for (int i = 0; i < rows; i++) {
             int o = off + i * ld;
             float max = rowMax(x, o, cols);
-            FloatVector sum = FloatVector.zero(F);
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += L) {
-                sum = sum.add(expV(FloatVector.fromArray(F, x, o + j).sub(max)));
+            float sum = 0f;
+            for (int j = 0; j < cols; j += L) {
+                sum += expShifted(x, o + j, null, 0, cols - j, max);
             }
-            if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
-                sum = sum.add(expV(FloatVector.fromArray(F, x, o + j, m).sub(max)), m);
-            }
-            float shift = max + (float) Math.log(sum.reduceLanes(VectorOperators.ADD));
-            addScalar(cols, -shift, x, o);
+            addScalar(cols, -(max + (float) Math.log(sum)), x, o);
         }
     }
 
