@@ -26,8 +26,12 @@ package dev.vecrnn.kernel;
 public final class Gemm {
     /** {@code -Dvecrnn.threads=N}: initial size of the GEMM thread pool (default 1, no pool). */
     public static final String THREADS_PROPERTY = "vecrnn.threads";
-    /** m·n·k below which a product runs on the calling thread alone (about 10 µs of work). */
-    public static final long PARALLEL_MIN_WORK = 1L << 20;
+    /** m·n·k below which a product runs on the calling thread alone (about 40 µs of work). */
+    public static final long PARALLEL_MIN_WORK = 1L << 22;
+    /** Parts per thread: slack for a thread that is descheduled on a busy machine. */
+    private static final int PARTS_PER_THREAD = 4;
+    /** Smallest part: 4 NR panels or 8 MR row blocks, so re-packing per part stays a small cost. */
+    private static final int MIN_BLOCKS_PER_PART = 4;
 
     static final GemmEngine ENGINE = loadEngine();
     private static final GemmJob JOB = new GemmJob();
@@ -194,7 +198,9 @@ public final class Gemm {
             int blocks = splitN ? colBlocks : rowBlocks;
             if (blocks >= 2 && p.tryAcquire()) {
                 try {
-                    int parts = Math.min(t, blocks);
+                    int parts = Math.max(2, Math.min(t * PARTS_PER_THREAD,
+                            blocks / (splitN ? MIN_BLOCKS_PER_PART : 2 * MIN_BLOCKS_PER_PART)));
+                    parts = Math.min(parts, blocks);
                     GemmJob j = JOB;
                     j.engine = ENGINE;
                     j.transA = transA;
