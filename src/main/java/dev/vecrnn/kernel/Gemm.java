@@ -26,15 +26,21 @@ package dev.vecrnn.kernel;
 public final class Gemm {
     /** {@code -Dvecrnn.threads=N}: initial size of the GEMM thread pool (default 1, no pool). */
     public static final String THREADS_PROPERTY = "vecrnn.threads";
-    /** m·n·k below which a product runs on the calling thread alone (about 10 µs of work). */
-    public static final long PARALLEL_MIN_WORK = 1L << 20;
+    /** m·n·k below which a product runs on the calling thread alone (about 40 µs of work). */
+    public static final long PARALLEL_MIN_WORK = 1L << 22;
+    /** Parts per thread: slack for a thread that is descheduled on a busy machine. */
+    private static final int PARTS_PER_THREAD = 4;
+    /** Rows per part when cutting along M (re-packing B per part then costs a few % at most). */
+    private static final int ROWS_PER_PART = 256;
+    /** Columns per part when cutting along N (re-packing A per part then costs a few % at most). */
+    private static final int COLS_PER_PART = 512;
 
     static final GemmEngine ENGINE = loadEngine();
     private static final GemmJob JOB = new GemmJob();
     private static volatile GemmPool pool;
 
     static {
-        setThreads(Integer.getInteger(THREADS_PROPERTY, 1));
+        setThreads(Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1)));
     }
 
     private Gemm() {}
@@ -190,11 +196,16 @@ public final class Gemm {
             int mr = ENGINE.mr();
             int colBlocks = (n + nr - 1) / nr;
             int rowBlocks = (m + mr - 1) / mr;
-            boolean splitN = colBlocks >= t && (n >= m || rowBlocks < t);
+            // Every part re-packs its own operands: a row part packs all of op(B) (fast vector copies
+            // for a row-major B), a column part all of op(A) (a scalar transpose, ~50× the cost of a
+            // multiply-add per element). So cut rows when there are enough of them, parts of at least
+            // ROWS_PER_PART rows or COLS_PER_PART columns, up to PARTS_PER_THREAD parts per thread.
+            boolean splitN = m < ROWS_PER_PART * t;
             int blocks = splitN ? colBlocks : rowBlocks;
-            if (blocks >= 2 && p.tryAcquire()) {
+            int wanted = splitN ? n / COLS_PER_PART : m / ROWS_PER_PART;
+            int parts = Math.min(blocks, Math.min(t * PARTS_PER_THREAD, Math.max(t, wanted)));
+            if (parts >= 2 && p.tryAcquire()) {
                 try {
-                    int parts = Math.min(t, blocks);
                     GemmJob j = JOB;
                     j.engine = ENGINE;
                     j.transA = transA;
@@ -216,6 +227,7 @@ public final class Gemm {
                     j.cOff = cOff;
                     j.ldc = ldc;
                     j.per = (blocks + parts - 1) / parts * (splitN ? nr : mr);
+                    parts = ((splitN ? n : m) + j.per - 1) / j.per;
                     p.run(j, parts);
                     j.clear();
                     return;

@@ -1,14 +1,17 @@
 package dev.vecrnn.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A small pool of daemon threads for {@link Gemm}: the caller runs part 0 of a job, the workers
- * parts 1 .. parts−1. No object is allocated per job (no futures, no lambdas): the job is a reusable
- * {@link GemmJob} owned by the pool's lock. If another thread holds the pool, the caller is told so
- * and runs the whole product itself — the result is the same bit for bit.
+ * A small pool of daemon threads for {@link Gemm}. A job is cut into more parts than threads and
+ * every thread, the caller included, takes the next part from a shared counter until none is left:
+ * on a busy machine where a worker is not scheduled, the caller simply does more parts instead of
+ * waiting for it. No object is allocated per job (no futures, no lambdas): the job is a reusable
+ * {@link GemmJob} owned by the pool's lock. If another thread holds the pool, the caller runs the
+ * whole product itself — the result is the same bit for bit.
  */
 final class GemmPool {
     /**
@@ -20,19 +23,23 @@ final class GemmPool {
     final int size;
     private final Thread[] workers;
     private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * The part counter of the current job: job number (high 32 bits), part count (16 bits), next
+     * part (low 16 bits). Taking a part is a CAS on the whole word, so a worker that wakes late can
+     * never take a part of a later job by mistake, nor read a part count that belongs to another job.
+     */
+    private final AtomicLong counter = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
     private volatile int generation;
     private volatile boolean shutdown;
     private GemmJob job;
-    private int parts;
     private volatile Throwable failure;
 
     GemmPool(int size) {
         this.size = size;
         this.workers = new Thread[size - 1];
         for (int w = 0; w < workers.length; w++) {
-            final int part = w + 1;
-            Thread t = new Thread(() -> work(part), "vecrnn-gemm-" + part);
+            Thread t = new Thread(this::work, "vecrnn-gemm-" + (w + 1));
             t.setDaemon(true);
             workers[w] = t;
             t.start();
@@ -48,31 +55,28 @@ final class GemmPool {
         lock.unlock();
     }
 
-    /** Runs parts 0 .. n−1 of the job (n ≤ size), part 0 on the calling thread; the pool must be held. */
+    /** Runs parts 0 .. n−1 (n &lt; 65536) of the job on the caller and the workers; the pool must be held. */
     void run(GemmJob j, int n) {
         job = j;
-        parts = n;
         failure = null;
-        pending.set(n - 1);
-        generation++; // volatile write: publishes job and parts to the workers
-        for (int w = 0; w < n - 1; w++) {
-            LockSupport.unpark(workers[w]);
+        done.set(0);
+        int g = generation + 1;
+        counter.set((long) g << 32 | (long) n << 16); // volatile write: publishes job to the takers
+        generation = g;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
-        Throwable own = null;
-        try {
-            j.runPart(0);
-        } catch (Throwable t) {
-            own = t;
-        }
+        take();
         int spins = 0;
-        while (pending.get() != 0) {
+        while (done.get() != n) { // parts a worker took and has not finished yet
             if (++spins < SPINS) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
             }
         }
-        Throwable f = own != null ? own : failure;
+        job = null;
+        Throwable f = failure;
         if (f instanceof RuntimeException r) {
             throw r;
         } else if (f instanceof Error e) {
@@ -90,7 +94,7 @@ final class GemmPool {
         }
     }
 
-    private void work(int part) {
+    private void work() {
         int seen = 0;
         while (true) {
             int g;
@@ -106,13 +110,27 @@ final class GemmPool {
             if (shutdown) {
                 return;
             }
-            if (part < parts) {
+            take();
+        }
+    }
+
+    /** Runs parts of the current job until none is left. */
+    private void take() {
+        while (true) {
+            long v = counter.get();
+            int part = (int) (v & 0xFFFF);
+            int n = (int) (v >>> 16 & 0xFFFF);
+            if (part >= n) {
+                return;
+            }
+            if (counter.compareAndSet(v, v + 1)) {
                 try {
-                    job.runPart(part);
+                    job.runPart(part); // the job cannot change while one of its parts is outstanding
                 } catch (Throwable t) {
-                    failure = t;
+                    failure = t; // written before done counts the part, so the caller sees it
+                } finally {
+                    done.incrementAndGet();
                 }
-                pending.decrementAndGet();
             }
         }
     }

@@ -35,15 +35,22 @@ final class SimdGemm implements GemmEngine {
     /** Register block: MR rows of C × NR = 2 vectors. */
     static final int MR = 8;
     static final int NR = 2 * L;
-    /** K block: a KC × NR panel of B is 16 KB, half of L1d (128 at 512 bits, 256 at 256 bits). */
-    static final int KC = Integer.getInteger("vecrnn.gemm.kc", Math.max(64, 4096 / NR));
-    /** Rows of A packed at a time: MC × KC floats (128 KB) sit in L2 while every B panel passes. */
+    /**
+     * K block. BLIS theory would keep a KC × NR panel of B in half of L1d (KC = 128 at 512 bits),
+     * but measured on this machine (JMH, 512 bits, alternating runs) KC = 256 was as fast or faster:
+     * 512³ 187 / 181 vs 179 / 128 GFLOPS, 1024³ 126 / 182 vs 130 / 126 — fewer passes over C pay
+     * more than the L1 misses cost (the hardware prefetcher streams the panel from L2).
+     */
+    static final int KC = Integer.getInteger("vecrnn.gemm.kc", 256);
+    /** Rows of A packed at a time: MC × KC floats (256 KB) sit in L2 while every B panel passes. */
     static final int MC = roundUp(Integer.getInteger("vecrnn.gemm.mc", 256), MR);
     /**
-     * Products with at most this many rows read a row-major B in place instead of packing it.
+     * Products with at most this many rows (the recurrent steps) read a row-major A and B in place
+     * instead of packing them: each B panel then serves only m / MR kernel calls, and packing
+     * (a scalar transpose for A) would cost a good part of the product.
      */
-    static final int DIRECT_B_MAX_M = Integer.getInteger("vecrnn.gemm.directB", 64);
-    /** Columns of B packed at a time: KC × NC floats (2 MB) in L3. */
+    static final int DIRECT_MAX_M = Integer.getInteger("vecrnn.gemm.direct", 64);
+    /** Columns of B packed at a time: KC × NC floats (4 MB) in L3. */
     static final int NC = roundUp(Integer.getInteger("vecrnn.gemm.nc", 4096), NR);
 
     private static final ThreadLocal<GemmWorkspace> WS = ThreadLocal.withInitial(GemmWorkspace::new);
@@ -88,7 +95,7 @@ final class SimdGemm implements GemmEngine {
         // Few rows: each B panel would be used by only m / MR micro-kernel calls, too few to repay
         // packing it; a row-major B is read in place (its rows are contiguous), only the ragged
         // last panel is packed (zero-padded so the kernel never reads past the view).
-        boolean direct = !transB && m <= DIRECT_B_MAX_M;
+        boolean direct = !transB && m <= DIRECT_MAX_M;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int p0 = 0; p0 < k; p0 += KC) {
@@ -148,9 +155,17 @@ final class SimdGemm implements GemmEngine {
         float[] ap = ws.a;
         float[] tile = ws.tile;
         boolean direct = ldb != 0;
+        // Few rows of a row-major A: read in place too (see DIRECT_MAX_M); only a ragged last row
+        // panel is packed, zero-padded, so the kernel never reads past the view.
+        boolean directA = !transA && m <= DIRECT_MAX_M;
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
-            PackedMatrix.packA(transA, a, aOff, lda, ic, mc, p0, kb, MR, ap);
+            int fullRows = mc - mc % MR;
+            if (!directA) {
+                PackedMatrix.packA(transA, a, aOff, lda, ic, mc, p0, kb, MR, ap);
+            } else if (fullRows < mc) {
+                PackedMatrix.packA(false, a, aOff, lda, ic + fullRows, mc - fullRows, p0, kb, MR, ap);
+            }
             for (int jr = 0; jr < nc; jr += NR) {
                 int w = Math.min(NR, nc - jr);
                 float[] bArr = bp;
@@ -169,10 +184,21 @@ final class SimdGemm implements GemmEngine {
                 for (int ir = 0; ir < mc; ir += MR) {
                     int h = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jr;
+                    if (directA && h == MR) {
+                        int ai = aOff + (ic + ir) * lda + p0;
+                        if (w == NR) {
+                            microA(kb, a, ai, lda, bArr, bi, bs, c, ci, ldc, alpha, beta);
+                        } else {
+                            microA(kb, a, ai, lda, bArr, bi, bs, tile, 0, NR, 1f, 0f);
+                            edge(tile, h, w, alpha, beta, c, ci, ldc);
+                        }
+                        continue;
+                    }
+                    int ai = directA ? 0 : ir * kb;
                     if (h == MR && w == NR) {
-                        micro(kb, ap, ir * kb, bArr, bi, bs, c, ci, ldc, alpha, beta);
+                        micro(kb, ap, ai, bArr, bi, bs, c, ci, ldc, alpha, beta);
                     } else {
-                        micro(kb, ap, ir * kb, bArr, bi, bs, tile, 0, NR, 1f, 0f);
+                        micro(kb, ap, ai, bArr, bi, bs, tile, 0, NR, 1f, 0f);
                         edge(tile, h, w, alpha, beta, c, ci, ldc);
                     }
                 }
@@ -301,6 +327,98 @@ final class SimdGemm implements GemmEngine {
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
             x = FloatVector.broadcast(S, a[ap + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            c00.mul(va).intoArray(c, ci + 0 * ldc);
+            c01.mul(va).intoArray(c, ci + 0 * ldc + L);
+            c10.mul(va).intoArray(c, ci + 1 * ldc);
+            c11.mul(va).intoArray(c, ci + 1 * ldc + L);
+            c20.mul(va).intoArray(c, ci + 2 * ldc);
+            c21.mul(va).intoArray(c, ci + 2 * ldc + L);
+            c30.mul(va).intoArray(c, ci + 3 * ldc);
+            c31.mul(va).intoArray(c, ci + 3 * ldc + L);
+            c40.mul(va).intoArray(c, ci + 4 * ldc);
+            c41.mul(va).intoArray(c, ci + 4 * ldc + L);
+            c50.mul(va).intoArray(c, ci + 5 * ldc);
+            c51.mul(va).intoArray(c, ci + 5 * ldc + L);
+            c60.mul(va).intoArray(c, ci + 6 * ldc);
+            c61.mul(va).intoArray(c, ci + 6 * ldc + L);
+            c70.mul(va).intoArray(c, ci + 7 * ldc);
+            c71.mul(va).intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc).mul(vb)).intoArray(c, ci + 0 * ldc);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + L).mul(vb)).intoArray(c, ci + 0 * ldc + L);
+            c10.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc).mul(vb)).intoArray(c, ci + 1 * ldc);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + L).mul(vb)).intoArray(c, ci + 1 * ldc + L);
+            c20.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(vb)).intoArray(c, ci + 2 * ldc);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + L).mul(vb)).intoArray(c, ci + 2 * ldc + L);
+            c30.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(vb)).intoArray(c, ci + 3 * ldc);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + L).mul(vb)).intoArray(c, ci + 3 * ldc + L);
+            c40.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(vb)).intoArray(c, ci + 4 * ldc);
+            c41.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + L).mul(vb)).intoArray(c, ci + 4 * ldc + L);
+            c50.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(vb)).intoArray(c, ci + 5 * ldc);
+            c51.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + L).mul(vb)).intoArray(c, ci + 5 * ldc + L);
+            c60.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(vb)).intoArray(c, ci + 6 * ldc);
+            c61.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc + L).mul(vb)).intoArray(c, ci + 6 * ldc + L);
+            c70.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(vb)).intoArray(c, ci + 7 * ldc);
+            c71.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + L).mul(vb)).intoArray(c, ci + 7 * ldc + L);
+        }
+    }
+
+    /**
+     * The same micro-kernel reading a row-major A in place: row r of the block is a[ai + r·lda + p].
+     * Generated from the same text as {@link #micro} (only the A index differs), used for the small
+     * products of a recurrent step where packing A costs as much as a good part of the product.
+     */
+    private static void microA(int kb, float[] a, int ai, int lda, float[] b, int bi, int bs,
+                               float[] c, int ci, int ldc, float alpha, float beta) {
+        int a0 = ai + 0 * lda;
+        int a1 = ai + 1 * lda;
+        int a2 = ai + 2 * lda;
+        int a3 = ai + 3 * lda;
+        int a4 = ai + 4 * lda;
+        int a5 = ai + 5 * lda;
+        int a6 = ai + 6 * lda;
+        int a7 = ai + 7 * lda;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kb; p++) {
+            int bp = bi + p * bs;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }

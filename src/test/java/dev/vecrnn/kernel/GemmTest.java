@@ -259,7 +259,7 @@ class GemmTest {
     @Test
     void multiThreadedEqualsSingleThreadBitForBit() {
         Random rnd = new Random(8);
-        int[][] shapes = {{300, 200, 150}, {40, 120, 700}, {700, 100, 60}, {128, 128, 128}, {9, 300, 1000}, {257, 64, 257}};
+        int[][] shapes = {{300, 200, 150}, {40, 120, 700}, {700, 100, 60}, {128, 128, 128}, {9, 300, 1000}, {257, 64, 257}, {1100, 64, 80}, {40, 64, 2100}}; // last two: more parts than threads
         for (int threads : new int[] {2, 3}) {
             for (int[] sh : shapes) {
                 int m = sh[0], k = sh[1], n = sh[2];
