@@ -18,7 +18,7 @@ final class SimdBaselines implements Baselines.Impl {
             FloatVector.fromArray(F, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             FloatVector.fromArray(F, x, i, m).lanewise(VectorOperators.EXP).intoArray(y, i, m);
         }
     }
@@ -32,7 +32,7 @@ final class SimdBaselines implements Baselines.Impl {
             one.div(e.add(one)).intoArray(y, i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             FloatVector e = FloatVector.fromArray(F, x, i, m).neg().lanewise(VectorOperators.EXP);
             one.div(e.add(one)).intoArray(y, i, m);
         }
@@ -45,7 +45,7 @@ final class SimdBaselines implements Baselines.Impl {
             FloatVector.fromArray(F, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             FloatVector.fromArray(F, x, i, m).lanewise(VectorOperators.TANH).intoArray(y, i, m);
         }
     }

@@ -521,7 +521,7 @@ final class SimdGemm implements GemmEngine {
         }
         for (; j < cols; j += L) {
             // Remaining columns one vector at a time, the last one masked.
-            VectorMask<Float> mask = S.indexInRange(j, cols);
+            VectorMask<Float> mask = VectorMask.fromLong(S, SimdSpecies.lanesBelow(cols - j));
             FloatVector s0 = FloatVector.zero(S);
             for (int p = 0; p < rows; p++) {
                 FloatVector xv = FloatVector.broadcast(S, x[xb + p]);
@@ -555,7 +555,7 @@ final class SimdGemm implements GemmEngine {
                 b3 = FloatVector.fromArray(S, mat, r3 + p + L).fma(x1, b3);
             }
             for (; p < cols; p += L) {
-                VectorMask<Float> mask = S.indexInRange(p, cols);
+                VectorMask<Float> mask = VectorMask.fromLong(S, SimdSpecies.lanesBelow(cols - p));
                 FloatVector x0 = FloatVector.fromArray(S, x, xb + p, mask);
                 a0 = FloatVector.fromArray(S, mat, r0 + p, mask).fma(x0, a0);
                 a1 = FloatVector.fromArray(S, mat, r1 + p, mask).fma(x0, a1);
@@ -576,7 +576,7 @@ final class SimdGemm implements GemmEngine {
                 b0 = FloatVector.fromArray(S, mat, r0 + p + L).fma(FloatVector.fromArray(S, x, xb + p + L), b0);
             }
             for (; p < cols; p += L) {
-                VectorMask<Float> mask = S.indexInRange(p, cols);
+                VectorMask<Float> mask = VectorMask.fromLong(S, SimdSpecies.lanesBelow(cols - p));
                 a0 = FloatVector.fromArray(S, mat, r0 + p, mask).fma(FloatVector.fromArray(S, x, xb + p, mask), a0);
             }
             acc[i] = a0.add(b0).reduceLanes(VectorOperators.ADD);

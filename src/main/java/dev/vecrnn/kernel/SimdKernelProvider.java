@@ -87,7 +87,7 @@ final class SimdKernelProvider implements KernelProvider {
      * same as plain ones with AVX-512, and a mask made only sometimes (null otherwise) is allocated.
      */
     private static void apply(int op, float[] x, int xi, float[] y, int yi, int count) {
-        VectorMask<Float> m = F.indexInRange(0, count);
+        VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(count));
         FloatVector v = FloatVector.fromArray(F, x, xi, m);
         FloatVector a = op == OP_EXP ? v : op == OP_SIGMOID ? v.neg() : v.add(v);
         if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
@@ -112,7 +112,7 @@ final class SimdKernelProvider implements KernelProvider {
      * careful path.
      */
     private static float expShifted(float[] x, int xi, float[] y, int yi, int count, float shift) {
-        VectorMask<Float> m = F.indexInRange(0, count);
+        VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(count));
         FloatVector a = FloatVector.fromArray(F, x, xi, m).sub(shift);
         if (a.test(VectorOperators.IS_NAN).anyTrue()) {
             return applyCarefully(OP_EXP_SHIFTED, x, xi, y, yi, Math.min(count, L), shift);
@@ -189,7 +189,7 @@ final class SimdKernelProvider implements KernelProvider {
             gv.mul(v.mul(ONE.sub(v))).intoArray(out, outOff + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             FloatVector v = FloatVector.fromArray(F, y, yOff + i, m);
             FloatVector gv = FloatVector.fromArray(F, g, gOff + i, m);
             gv.mul(v.mul(ONE.sub(v))).intoArray(out, outOff + i, m);
@@ -205,7 +205,7 @@ final class SimdKernelProvider implements KernelProvider {
             gv.mul(v.neg().fma(v, ONE)).intoArray(out, outOff + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             FloatVector v = FloatVector.fromArray(F, y, yOff + i, m);
             FloatVector gv = FloatVector.fromArray(F, g, gOff + i, m);
             gv.mul(v.neg().fma(v, ONE)).intoArray(out, outOff + i, m);
@@ -219,7 +219,7 @@ final class SimdKernelProvider implements KernelProvider {
             acc = acc.max(FloatVector.fromArray(F, x, off + j));
         }
         if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
             acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, off + j, m), m);
         }
         return acc.reduceLanes(VectorOperators.MAX);
@@ -271,7 +271,7 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector.fromArray(F, x, off + i).add(c).intoArray(x, off + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             FloatVector.fromArray(F, x, off + i, m).add(c).intoArray(x, off + i, m);
         }
     }
@@ -309,7 +309,7 @@ final class SimdKernelProvider implements KernelProvider {
                 rv.fma(FloatVector.fromArray(F, a, ao + j).sub(bv), bv).intoArray(out, oo + j);
             }
             if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
+                VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
                 FloatVector rv = FloatVector.fromArray(F, r, rOff + j, m);
                 FloatVector bv = FloatVector.fromArray(F, b, bo + j, m);
                 rv.fma(FloatVector.fromArray(F, a, ao + j, m).sub(bv), bv).intoArray(out, oo + j, m);
@@ -324,7 +324,7 @@ final class SimdKernelProvider implements KernelProvider {
                              float[] dr, int drOff) {
         // Column blocks outside, rows inside: the dr block stays in a register over all rows.
         for (int j = 0; j < cols; j += L) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
             FloatVector rv = FloatVector.fromArray(F, r, rOff + j, m);
             FloatVector rc = ONE.sub(rv);
             FloatVector drv = FloatVector.fromArray(F, dr, drOff + j, m);
@@ -349,7 +349,7 @@ final class SimdKernelProvider implements KernelProvider {
                     .intoArray(y, yOff + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             av.fma(FloatVector.fromArray(F, x, xOff + i, m), FloatVector.fromArray(F, y, yOff + i, m))
                     .intoArray(y, yOff + i, m);
         }
@@ -362,7 +362,7 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector.fromArray(F, x, off + i).mul(alpha).intoArray(x, off + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             FloatVector.fromArray(F, x, off + i, m).mul(alpha).intoArray(x, off + i, m);
         }
     }
@@ -377,7 +377,7 @@ final class SimdKernelProvider implements KernelProvider {
     @Override
     public void addColumnSums(int rows, int cols, float[] mat, int off, int ld, float[] out, int outOff) {
         for (int j = 0; j < cols; j += L) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
             FloatVector acc = FloatVector.fromArray(F, out, outOff + j, m);
             for (int i = 0; i < rows; i++) {
                 acc = acc.add(FloatVector.fromArray(F, mat, off + i * ld + j, m));
@@ -412,7 +412,7 @@ final class SimdKernelProvider implements KernelProvider {
             acc1 = FloatVector.fromArray(F, x, xOff + i + L).fma(FloatVector.fromArray(F, y, yOff + i + L), acc1);
         }
         for (; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             acc0 = FloatVector.fromArray(F, x, xOff + i, m).fma(FloatVector.fromArray(F, y, yOff + i, m), acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
