@@ -62,54 +62,91 @@ final class SimdKernelProvider implements KernelProvider {
     /** e^(x − shift) for softmax rows, where x − shift ≤ 0. */
     private static final int OP_EXP_SHIFTED = 3;
 
-    // How the exponential stays allocation-free: a helper method that takes or returns a vector
-    // boxes it whenever C2 declines to inline it, and C2 declines even small helpers at times (the
-    // node-count cutoff; "already compiled into a medium method" at a cold call site once the helper
-    // has been compiled on its own during warm-up: seen for the partial last vector). So the vector
-    // code of the exponential is written in apply and expShifted, which take arrays and indices:
-    // inlined where hot (each is under FreqInlineSize, 325 bytecodes; one method for all four ops
-    // was not), otherwise a plain call.
-
-    /**
-     * One vector of count ≤ L elements at x[xi]: y[yi ..] = f(x) by op (masked to count).
-     * <ul>
-     *   <li>exp: e^a = 2^n · e^r with n = round(a·log2 e), r = a − n·ln2 (two-part ln2), e^r by the
-     *       degree-5 polynomial of {@link PlainKernelProvider#expf}, and 2^n applied by adding n to
-     *       the exponent bits: the bits of t = a·log2 e + 1.5·2^23 hold n in their low mantissa
-     *       bits, and t's bits shifted left by 23 are exactly n·2^23 (the magic number's bits shift
-     *       out);</li>
-     *   <li>sigmoid 1 / (1 + e^−x), tanh 1 − 2 / (e^{2x} + 1);</li>
-     * </ul>
-     * Lanes outside the fast range (|a| &gt; 87.3: exp overflow or underflow, saturated sigmoid and
-     * tanh) or NaN send the vector to the plain kernel's careful code, lane by lane. Clamping instead
-     * cost more than it saved: Java's min/max semantics take several instructions each (sigmoid went
-     * from 3.3 to 1.9 elements/ns). A whole vector moves unmasked and a partial one with a mask made
-     * in its own branch (a mask variable that may be null is allocated): against always-masked moves
-     * this took sigmoid from 3.7 to 4.8 and tanh from 3.7 to 4.5 elements/ns, exp from 5.0 to 3.5
-     * (JMH, n = 4096, 512 bits; unrolling by 4 instead of 2 was worse for all three).
+    /*
+     * The exponential, in each of the loops below: e^a = 2^n · e^r with n = round(a·log2 e),
+     * r = a − n·ln2 (two-part ln2), e^r by the degree-5 polynomial of PlainKernelProvider.expf, and
+     * 2^n applied by adding n to the exponent bits: the bits of t = a·log2 e + 1.5·2^23 hold n in
+     * their low mantissa bits, and t's bits shifted left by 23 are exactly n·2^23 (the magic
+     * number's own bits shift out).
+     *
+     * A vector with a lane outside |a| ≤ 87.3 (exp overflow or underflow, saturated sigmoid or tanh)
+     * or NaN is done lane by lane by the plain kernel's careful code. Clamping instead cost more than
+     * it saved: Java's min/max semantics take several instructions each (sigmoid 3.3 -> 1.9 el/ns).
+     *
+     * Why the few lines of the exponential are written out in each loop rather than called: a
+     * method that takes or returns a vector boxes it whenever C2 declines to inline it, and C2
+     * declines even small helpers at times (the node-count cutoff; "already compiled into a medium
+     * method" at a cold call site), which allocated 100-1300 bytes a call and made the speed differ
+     * up to 1.7x from one JVM to the next; one loop for all ops went wrong when its ops were
+     * profiled at different times. The last n mod L elements go to the careful scalar code too, so
+     * the loops have no partial-vector branch that could be compiled cold (fully masked loops, the
+     * other way to get there, ran at 3.2-3.4 elements/ns against 4-5 for these).
      */
-    private static void apply(int op, float[] x, int xi, float[] y, int yi, int count) {
-        boolean whole = count >= L;
-        FloatVector v = whole ? FloatVector.fromArray(F, x, xi)
-                : FloatVector.fromArray(F, x, xi, VectorMask.fromLong(F, SimdSpecies.lanesBelow(count)));
-        FloatVector a = op == OP_EXP ? v : op == OP_SIGMOID ? v.neg() : v.add(v);
-        if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-            applyCarefully(op, x, xi, y, yi, Math.min(count, L), 0f);
-            return;
+
+    /** y = e^x over n elements. */
+    private static void expLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector a = v;
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, L, 0f);
+                continue;
+            }
+            // e = e^a, as described above the loops
+            FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            e.intoArray(y, yOff + i);
         }
-        // the exponential, as in expShifted (kept twice so that each method stays small enough to inline)
-        FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
-        FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector red = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, a));
-        FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
-        FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                .reinterpretAsFloats();
-        FloatVector r = op == OP_EXP ? e : op == OP_SIGMOID ? ONE.div(e.add(ONE)) : ONE.sub(TWO.div(e.add(ONE)));
-        if (whole) {
-            r.intoArray(y, yi);
-        } else {
-            r.intoArray(y, yi, VectorMask.fromLong(F, SimdSpecies.lanesBelow(count)));
+        applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements
+    }
+
+    /** y = σ(x) = 1 / (1 + e^−x) over n elements. */
+    private static void sigmoidLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector a = v.neg();
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, L, 0f);
+                continue;
+            }
+            // e = e^a, as described above the loops
+            FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            ONE.div(e.add(ONE)).intoArray(y, yOff + i);
         }
+        applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements
+    }
+
+    /** y = tanh(x) = 1 − 2 / (e^{2x} + 1) over n elements. */
+    private static void tanhLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector a = v.add(v);
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, L, 0f);
+                continue;
+            }
+            // e = e^a, as described above the loops
+            FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i);
+        }
+        applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements
     }
 
     /**
@@ -124,7 +161,7 @@ final class SimdKernelProvider implements KernelProvider {
         if (a.test(VectorOperators.IS_NAN).anyTrue()) {
             return applyCarefully(OP_EXP_SHIFTED, x, xi, y, yi, Math.min(count, L), shift);
         }
-        // the exponential, as in apply
+        // e = e^a, as described above the loops
         FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
         FloatVector n = t.sub(ROUND_MAGIC);
         FloatVector red = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, a));
@@ -160,31 +197,19 @@ final class SimdKernelProvider implements KernelProvider {
         return sum;
     }
 
-    /** y = f(x) over n elements, two vectors per iteration (the core overlaps their long chains). */
-    private static void applyAll(int op, float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound2 = F.loopBound(n) - L; i < bound2; i += 2 * L) {
-            apply(op, x, xOff + i, y, yOff + i, L);
-            apply(op, x, xOff + i + L, y, yOff + i + L, L);
-        }
-        for (; i < n; i += L) {
-            apply(op, x, xOff + i, y, yOff + i, n - i);
-        }
-    }
-
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        applyAll(OP_EXP, x, xOff, y, yOff, n);
+        expLoop(x, xOff, y, yOff, n);
     }
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        applyAll(OP_SIGMOID, x, xOff, y, yOff, n);
+        sigmoidLoop(x, xOff, y, yOff, n);
     }
 
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        applyAll(OP_TANH, x, xOff, y, yOff, n);
+        tanhLoop(x, xOff, y, yOff, n);
     }
 
     @Override
