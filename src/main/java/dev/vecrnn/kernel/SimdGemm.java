@@ -3,6 +3,7 @@ package dev.vecrnn.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,6 +37,15 @@ final class SimdGemm implements GemmEngine {
     /** A constant species: read from a non-constant field it would box every vector. */
     static final VectorSpecies<Float> S = VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
     static final int L = S.length();
+
+    // Lane rotations for summing a vector's lanes by a fixed tree: add the vector rotated by L/2,
+    // then L/4, ..., 1; lane 0 then holds the total. The same in every JIT tier, unlike
+    // reduceLanes(ADD), which C2 sums in another order than the interpreter and C1, so results
+    // (and training runs with one seed) would depend on how far the JIT had got.
+    static final VectorShuffle<Float> ROT8 = VectorShuffle.fromOp(S, i -> (i + 8) % S.length());
+    static final VectorShuffle<Float> ROT4 = VectorShuffle.fromOp(S, i -> (i + 4) % S.length());
+    static final VectorShuffle<Float> ROT2 = VectorShuffle.fromOp(S, i -> (i + 2) % S.length());
+    static final VectorShuffle<Float> ROT1 = VectorShuffle.fromOp(S, i -> (i + 1) % S.length());
     /** Register block: MR rows of C × NR = 2 vectors. */
     static final int MR = 8;
     static final int NR = 2 * L;
@@ -566,10 +576,27 @@ final class SimdGemm implements GemmEngine {
                 a2 = FloatVector.fromArray(S, mat, r2 + p, mask).fma(x0, a2);
                 a3 = FloatVector.fromArray(S, mat, r3 + p, mask).fma(x0, a3);
             }
-            acc[i] = a0.add(b0).reduceLanes(VectorOperators.ADD);
-            acc[i + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD);
-            acc[i + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD);
-            acc[i + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD);
+            FloatVector s0 = a0.add(b0), s1 = a1.add(b1), s2 = a2.add(b2), s3 = a3.add(b3);
+            if (L >= 16) { // lanes summed by the fixed tree of ROT8..ROT1
+                s0 = s0.add(s0.rearrange(ROT8));
+                s1 = s1.add(s1.rearrange(ROT8));
+                s2 = s2.add(s2.rearrange(ROT8));
+                s3 = s3.add(s3.rearrange(ROT8));
+            }
+            if (L >= 8) {
+                s0 = s0.add(s0.rearrange(ROT4));
+                s1 = s1.add(s1.rearrange(ROT4));
+                s2 = s2.add(s2.rearrange(ROT4));
+                s3 = s3.add(s3.rearrange(ROT4));
+            }
+            s0 = s0.add(s0.rearrange(ROT2));
+            s1 = s1.add(s1.rearrange(ROT2));
+            s2 = s2.add(s2.rearrange(ROT2));
+            s3 = s3.add(s3.rearrange(ROT2));
+            acc[i] = s0.add(s0.rearrange(ROT1)).lane(0);
+            acc[i + 1] = s1.add(s1.rearrange(ROT1)).lane(0);
+            acc[i + 2] = s2.add(s2.rearrange(ROT1)).lane(0);
+            acc[i + 3] = s3.add(s3.rearrange(ROT1)).lane(0);
         }
         for (; i < rows; i++) {
             int r0 = mOff + i * ldm;
@@ -583,7 +610,16 @@ final class SimdGemm implements GemmEngine {
                 VectorMask<Float> mask = VectorMask.fromLong(S, SimdSpecies.lanesBelow(cols - p));
                 a0 = FloatVector.fromArray(S, mat, r0 + p, mask).fma(FloatVector.fromArray(S, x, xb + p, mask), a0);
             }
-            acc[i] = a0.add(b0).reduceLanes(VectorOperators.ADD);
+            FloatVector s0 = a0.add(b0); // lanes summed by the fixed tree of ROT8..ROT1
+            if (L >= 16) {
+                s0 = s0.add(s0.rearrange(ROT8));
+            }
+            if (L >= 8) {
+                s0 = s0.add(s0.rearrange(ROT4));
+            }
+            s0 = s0.add(s0.rearrange(ROT2));
+            s0 = s0.add(s0.rearrange(ROT1));
+            acc[i] = s0.lane(0);
         }
     }
 }

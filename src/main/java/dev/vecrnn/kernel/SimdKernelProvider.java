@@ -14,6 +14,7 @@ import static dev.vecrnn.kernel.PlainKernelProvider.ROUND_MAGIC;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -32,6 +33,15 @@ final class SimdKernelProvider implements KernelProvider {
     static final int DEFAULT_BITS = 512;
     static final VectorSpecies<Float> F = SimdSpecies.floats(Vectorization.requestedBits(DEFAULT_BITS));
     private static final int L = F.length();
+
+    // Lane rotations for summing a vector's lanes by a fixed tree: add the vector rotated by L/2,
+    // then L/4, ..., 1; lane 0 then holds the total. The same in every JIT tier, unlike
+    // reduceLanes(ADD), which C2 sums in another order than the interpreter and C1, so results
+    // (and training runs with one seed) would depend on how far the JIT had got.
+    static final VectorShuffle<Float> ROT8 = VectorShuffle.fromOp(F, i -> (i + 8) % F.length());
+    static final VectorShuffle<Float> ROT4 = VectorShuffle.fromOp(F, i -> (i + 4) % F.length());
+    static final VectorShuffle<Float> ROT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
+    static final VectorShuffle<Float> ROT1 = VectorShuffle.fromOp(F, i -> (i + 1) % F.length());
 
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
     private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
@@ -172,7 +182,16 @@ final class SimdKernelProvider implements KernelProvider {
             e.intoArray(y, yi, m);
             return 0f;
         }
-        return e.reduceLanes(VectorOperators.ADD, m);
+        FloatVector z = FloatVector.zero(F).blend(e, m); // the count results, zeros beyond
+        if (L >= 16) {
+            z = z.add(z.rearrange(ROT8));
+        }
+        if (L >= 8) {
+            z = z.add(z.rearrange(ROT4));
+        }
+        z = z.add(z.rearrange(ROT2));
+        z = z.add(z.rearrange(ROT1));
+        return z.lane(0);
     }
 
     /**
@@ -265,7 +284,15 @@ final class SimdKernelProvider implements KernelProvider {
             expShifted(x, off + j, x, off + j, L, max);
             sum = sum.add(FloatVector.fromArray(F, x, off + j));
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
+        if (L >= 16) {
+            sum = sum.add(sum.rearrange(ROT8));
+        }
+        if (L >= 8) {
+            sum = sum.add(sum.rearrange(ROT4));
+        }
+        sum = sum.add(sum.rearrange(ROT2));
+        sum = sum.add(sum.rearrange(ROT1));
+        float total = sum.lane(0);
         if (j < cols) {
             expShifted(x, off + j, x, off + j, cols - j, max);
             for (; j < cols; j++) {
@@ -447,6 +474,15 @@ final class SimdKernelProvider implements KernelProvider {
             VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
             acc0 = FloatVector.fromArray(F, x, xOff + i, m).fma(FloatVector.fromArray(F, y, yOff + i, m), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        FloatVector sum = acc0.add(acc1);
+        if (L >= 16) {
+            sum = sum.add(sum.rearrange(ROT8));
+        }
+        if (L >= 8) {
+            sum = sum.add(sum.rearrange(ROT4));
+        }
+        sum = sum.add(sum.rearrange(ROT2));
+        sum = sum.add(sum.rearrange(ROT1));
+        return sum.lane(0);
     }
 }

@@ -157,4 +157,41 @@ class SoftmaxTest {
         assertThrows(IllegalArgumentException.class, () -> Softmax.softmaxRows(2, 3, m, 0, 2));
         assertEquals(java.util.Arrays.toString(copy), java.util.Arrays.toString(m));
     }
+
+    /**
+     * Sums over lanes must not change with the JIT tier: the first call runs interpreted, later ones
+     * compiled by C2 (whose reduceLanes(ADD) would sum in another order). Same-seed training runs
+     * are bit-identical only if this holds.
+     */
+    @Test
+    void resultsDoNotDependOnWarmUp() {
+        Random rnd = new Random(9);
+        int rows = 3, cols = 1000;
+        float[] z = new float[rows * cols];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) rnd.nextGaussian() * 3;
+        }
+        int[] t = {5, 999, 17};
+        float[] cold = z.clone();
+        double coldLoss = Softmax.softmaxCrossEntropy(rows, cols, cold, 0, cols, t, 0, 0.5f);
+        float coldDot = Blas.dot(cols, z, 0, z, cols);
+        float[] wb = new float[cols * 7], wy = new float[7];
+        for (int i = 0; i < wb.length; i++) {
+            wb[i] = (float) rnd.nextGaussian();
+        }
+        Gemm.sgemm(false, true, 1, 7, cols, 1f, z, 0, cols, wb, 0, cols, 0f, wy, 0, 7); // GEMV: row dot products
+        float[] coldGemv = wy.clone();
+        float[] warm = null;
+        double warmLoss = 0;
+        for (int k = 0; k < 20_000; k++) {
+            warm = z.clone();
+            warmLoss = Softmax.softmaxCrossEntropy(rows, cols, warm, 0, cols, t, 0, 0.5f);
+            Blas.dot(cols, z, 0, z, cols);
+            Gemm.sgemm(false, true, 1, 7, cols, 1f, z, 0, cols, wb, 0, cols, 0f, wy, 0, 7);
+        }
+        assertEquals(Double.doubleToLongBits(coldLoss), Double.doubleToLongBits(warmLoss), "loss");
+        assertEquals(java.util.Arrays.toString(cold), java.util.Arrays.toString(warm), "gradient");
+        assertEquals(Float.floatToIntBits(coldDot), Float.floatToIntBits(Blas.dot(cols, z, 0, z, cols)), "dot");
+        assertEquals(java.util.Arrays.toString(coldGemv), java.util.Arrays.toString(wy), "gemv");
+    }
 }
