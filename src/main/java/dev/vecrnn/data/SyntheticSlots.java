@@ -1,5 +1,6 @@
 package dev.vecrnn.data;
 
+import dev.vecrnn.nn.SeededRandom;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ public final class SyntheticSlots {
         if (n < 1) {
             throw new IllegalArgumentException(name + ": need at least one sentence, got " + n);
         }
-        Rng rng = new Rng(seed * 0x9E3779B97F4A7C15L + stream);
+        SeededRandom rng = new SeededRandom(seed * 0x9E3779B97F4A7C15L + stream);
         List<TaggedSentence> out = new ArrayList<>(n);
         List<String> words = new ArrayList<>();
         List<String> labels = new ArrayList<>();
@@ -207,7 +208,7 @@ public final class SyntheticSlots {
 
     /** An O word or two from a skewed list (the rare ones are {@code <UNK>} in training). */
     private record Filler() implements Node {
-        public void emit(Rng rng, List<String> w, List<String> l) {
+        public void emit(SeededRandom rng, List<String> w, List<String> l) {
             for (String f : skewed(rng, FILLERS).split(" ")) {
                 w.add(f);
                 l.add("O");
@@ -230,7 +231,7 @@ public final class SyntheticSlots {
     }
 
     /** Fills slot {@code name}. */
-    private static void slot(String name, Rng rng, List<String> w, List<String> l) {
+    private static void slot(String name, SeededRandom rng, List<String> w, List<String> l) {
         int start = l.size();
         fill(name, rng, w, l);
         String confused = CONFUSABLE.get(l.get(start).substring(2));
@@ -261,7 +262,7 @@ public final class SyntheticSlots {
             Map.entry("return_date.day_name", "depart_date.day_name"),
             Map.entry("cost_relative", "fare_amount"));
 
-    private static void fill(String name, Rng rng, List<String> w, List<String> l) {
+    private static void fill(String name, SeededRandom rng, List<String> w, List<String> l) {
         switch (name) {
             case "from" -> phrase(skewed(rng, CITIES), "fromloc.city_name", w, l);
             case "to" -> phrase(skewed(rng, CITIES), "toloc.city_name", w, l);
@@ -292,7 +293,7 @@ public final class SyntheticSlots {
     }
 
     /** "5 pm", "530 pm", "10 o'clock", "noon". */
-    private static String clock(Rng rng) {
+    private static String clock(SeededRandom rng) {
         int h = 1 + rng.nextInt(12);
         return switch (rng.nextInt(5)) {
             case 0 -> h + " am";
@@ -307,12 +308,12 @@ public final class SyntheticSlots {
      * ones rare enough to be seen once or never in training, so they become {@code <UNK>} and
      * only their context tells what they are.
      */
-    private static String skewed(Rng rng, String[] a) {
+    private static String skewed(SeededRandom rng, String[] a) {
         double u = (rng.nextLong() >>> 11) * 0x1.0p-53;
         return a[(int) (a.length * u * u * u)];
     }
 
-    private static String pick(Rng rng, String[] a) {
+    private static String pick(SeededRandom rng, String[] a) {
         return a[rng.nextInt(a.length)];
     }
 
@@ -330,24 +331,24 @@ public final class SyntheticSlots {
      * 1/2) and {@code (choice|choice|...)}.
      */
     private interface Node {
-        void emit(Rng rng, List<String> w, List<String> l);
+        void emit(SeededRandom rng, List<String> w, List<String> l);
     }
 
     private record Word(String word) implements Node {
-        public void emit(Rng rng, List<String> w, List<String> l) {
+        public void emit(SeededRandom rng, List<String> w, List<String> l) {
             w.add(word);
             l.add("O");
         }
     }
 
     private record Slot(String name) implements Node {
-        public void emit(Rng rng, List<String> w, List<String> l) {
+        public void emit(SeededRandom rng, List<String> w, List<String> l) {
             slot(name, rng, w, l);
         }
     }
 
     private record Seq(List<Node> items) implements Node {
-        public void emit(Rng rng, List<String> w, List<String> l) {
+        public void emit(SeededRandom rng, List<String> w, List<String> l) {
             for (Node n : items) {
                 n.emit(rng, w, l);
             }
@@ -355,7 +356,7 @@ public final class SyntheticSlots {
     }
 
     private record Optional(Node body) implements Node {
-        public void emit(Rng rng, List<String> w, List<String> l) {
+        public void emit(SeededRandom rng, List<String> w, List<String> l) {
             if (rng.nextInt(2) == 0) {
                 body.emit(rng, w, l);
             }
@@ -363,7 +364,7 @@ public final class SyntheticSlots {
     }
 
     private record Choice(List<Node> options) implements Node {
-        public void emit(Rng rng, List<String> w, List<String> l) {
+        public void emit(SeededRandom rng, List<String> w, List<String> l) {
             options.get(rng.nextInt(options.size())).emit(rng, w, l);
         }
     }
@@ -421,31 +422,6 @@ public final class SyntheticSlots {
                 throw new IllegalStateException("template '" + s + "': expected '" + c + "' at " + pos);
             }
             pos++;
-        }
-    }
-
-    /** SplitMix64: the same stream for a seed on every JVM. */
-    private static final class Rng {
-        private long state;
-
-        Rng(long seed) {
-            state = seed;
-        }
-
-        long nextLong() {
-            long z = (state += 0x9E3779B97F4A7C15L);
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        boolean nextBoolean() {
-            return nextLong() < 0;
-        }
-
-        /** Uniform in [0, bound) (the tiny modulo bias is irrelevant here). */
-        int nextInt(int bound) {
-            return (int) Long.remainderUnsigned(nextLong(), bound);
         }
     }
 }

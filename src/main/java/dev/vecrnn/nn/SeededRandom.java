@@ -3,16 +3,19 @@ package dev.vecrnn.nn;
 /**
  * The library's seeded generator: SplitMix64 (Steele, Lea, Flood 2014). Bit-for-bit the same stream
  * for a seed on every JVM and platform, which {@code java.util.Random} guarantees too but
- * {@code SplittableRandom}'s seeding does not promise across releases.
+ * {@code SplittableRandom}'s seeding does not promise across releases. Used for parameter
+ * initialisation, the trainer's shuffles and the demo's data. Not thread-safe.
  */
-final class SeededRandom {
+public final class SeededRandom {
     private long state;
 
-    SeededRandom(long seed) {
+    /** A generator whose stream is fixed by {@code seed}. */
+    public SeededRandom(long seed) {
         this.state = seed;
     }
 
-    long nextLong() {
+    /** The next 64 random bits. */
+    public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -20,14 +23,42 @@ final class SeededRandom {
     }
 
     /** Uniform in [0, 1) with 24 random bits (exact in float). */
-    float nextFloat() {
+    public float nextFloat() {
         return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
     /** Fills a[i] = scale · U(−1, 1) in order (exactly: scale · (2u − 1), u on the 2^−24 grid). */
-    void fillUniform(float[] a, float scale) {
+    public void fillUniform(float[] a, float scale) {
         for (int i = 0; i < a.length; i++) {
             a[i] = scale * (2f * nextFloat() - 1f);
+        }
+    }
+
+    /** Uniform in [0, bound), unbiased (rejection as in java.util.Random#nextInt). */
+    public int nextInt(int bound) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("bound must be > 0, got " + bound);
+        }
+        long r = nextLong() >>> 33; // 31 bits
+        long m = bound - 1;
+        for (long u = r; u - (r = u % bound) + m >= (1L << 31); u = nextLong() >>> 33) {
+            // rejected: u fell in the incomplete last block
+        }
+        return (int) r;
+    }
+
+    /** A fair coin. */
+    public boolean nextBoolean() {
+        return nextLong() < 0;
+    }
+
+    /** Shuffles a in place (Fisher–Yates, from the end). */
+    public void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.vecrnn.data.EncodedCorpus;
 import dev.vecrnn.data.TaggingVocabulary;
 import dev.vecrnn.nn.ElmanTagger;
 import dev.vecrnn.nn.ParameterSet;
+import dev.vecrnn.nn.SeededRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  *
  * The kept copy is a true copy (the tutorial's code aliases it to the live model, a bug not
  * copied). With the same options and data a run is the same bit for bit: the parameters come from
- * the model's seeded initialisation and the shuffles from a SplitMix64 stream of the same seed.
+ * the model's seeded initialisation and the shuffles from a SeededRandom (SplitMix64) stream of the same seed.
  * Batches are handed to the model through reusable arrays, so the steps allocate nothing.
  */
 public final class ElmanTrainer {
@@ -94,7 +95,7 @@ public final class ElmanTrainer {
         }
         int[] tagBuffer = new int[Math.max(dev.maxLength(), test == null ? 0 : test.maxLength())];
         ChunkEval eval = new ChunkEval(labelNames);
-        SplitMix64 rng = new SplitMix64(options.seed() ^ SHUFFLE_SALT);
+        SeededRandom rng = new SeededRandom(options.seed() ^ SHUFFLE_SALT);
         DevF1Schedule schedule = new DevF1Schedule(options.learningRate(), options.decay(), options.patience(),
                 options.minLearningRate());
 
@@ -160,41 +161,5 @@ public final class ElmanTrainer {
             eval.add(gold[s], out, words[s].length);
         }
         return eval.result();
-    }
-
-    /** SplitMix64 (Steele, Lea, Flood 2014): the same stream for a seed on every JVM. */
-    static final class SplitMix64 {
-        private long state;
-
-        SplitMix64(long seed) {
-            state = seed;
-        }
-
-        long nextLong() {
-            long z = (state += 0x9E3779B97F4A7C15L);
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        /** Uniform in [0, bound), unbiased (rejection as in java.util.Random#nextInt). */
-        int nextInt(int bound) {
-            long r = nextLong() >>> 33; // 31 bits
-            long m = bound - 1;
-            for (long u = r; u - (r = u % bound) + m >= (1L << 31); u = nextLong() >>> 33) {
-                // rejected: u fell in the incomplete last block
-            }
-            return (int) r;
-        }
-
-        /** Fisher–Yates, from the end. */
-        void shuffle(int[] a) {
-            for (int i = a.length - 1; i > 0; i--) {
-                int j = nextInt(i + 1);
-                int t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-            }
-        }
     }
 }

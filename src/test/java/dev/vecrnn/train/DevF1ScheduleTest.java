@@ -1,6 +1,8 @@
 package dev.vecrnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vecrnn.nn.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,8 +68,8 @@ class DevF1ScheduleTest {
         for (int i = 0; i < a.length; i++) {
             a[i] = b[i] = i;
         }
-        ElmanTrainer.SplitMix64 r1 = new ElmanTrainer.SplitMix64(345);
-        ElmanTrainer.SplitMix64 r2 = new ElmanTrainer.SplitMix64(345);
+        SeededRandom r1 = new SeededRandom(345);
+        SeededRandom r2 = new SeededRandom(345);
         r1.shuffle(a);
         r2.shuffle(b);
         assertTrue(Arrays.equals(a, b));
