@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API kernels. Every loop runs whole vectors to {@code F.loopBound(n)} and finishes
- * with one masked vector (masks from {@link SimdSpecies#lanesBelow}), so any length and offset
- * works at any width. The exponential is the algorithm of {@link PlainKernelProvider#expf} lane by
+ * The Vector API kernels. Every loop runs whole vectors to {@code F.loopBound(n)} and finishes the
+ * last n mod L elements in scalar code (the same arithmetic), so any length and offset works at any
+ * width and no loop has a masked branch that C2 could compile cold (see the comment above the
+ * exponential's loops); loops over column blocks mask every block. The exponential is the algorithm of {@link PlainKernelProvider#expf} lane by
  * lane, with 2^n added to the exponent bits on its fast path.
  */
 final class SimdKernelProvider implements KernelProvider {
@@ -239,11 +240,9 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
             gv.mul(v.mul(ONE.sub(v))).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            FloatVector v = FloatVector.fromArray(F, y, yOff + i, m);
-            FloatVector gv = FloatVector.fromArray(F, g, gOff + i, m);
-            gv.mul(v.mul(ONE.sub(v))).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            float v = y[yOff + i];
+            out[outOff + i] = g[gOff + i] * (v * (1f - v));
         }
     }
 
@@ -255,11 +254,9 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
             gv.mul(v.neg().fma(v, ONE)).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            FloatVector v = FloatVector.fromArray(F, y, yOff + i, m);
-            FloatVector gv = FloatVector.fromArray(F, g, gOff + i, m);
-            gv.mul(v.neg().fma(v, ONE)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            float v = y[yOff + i];
+            out[outOff + i] = g[gOff + i] * Math.fma(-v, v, 1f);
         }
     }
 
@@ -269,11 +266,11 @@ final class SimdKernelProvider implements KernelProvider {
         for (int bound = F.loopBound(cols); j < bound; j += L) {
             acc = acc.max(FloatVector.fromArray(F, x, off + j));
         }
-        if (j < cols) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
-            acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, off + j, m), m);
+        float max = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < cols; j++) {
+            max = Math.max(max, x[off + j]);
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        return max;
     }
 
     /** Writes e^(x−max) over the row and returns its sum (each vector re-read from L1 to add it up). */
@@ -329,9 +326,8 @@ final class SimdKernelProvider implements KernelProvider {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, x, off + i).add(c).intoArray(x, off + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            FloatVector.fromArray(F, x, off + i, m).add(c).intoArray(x, off + i, m);
+        for (; i < n; i++) {
+            x[off + i] += c;
         }
     }
 
@@ -367,11 +363,9 @@ final class SimdKernelProvider implements KernelProvider {
                 FloatVector bv = FloatVector.fromArray(F, b, bo + j);
                 rv.fma(FloatVector.fromArray(F, a, ao + j).sub(bv), bv).intoArray(out, oo + j);
             }
-            if (j < cols) {
-                VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
-                FloatVector rv = FloatVector.fromArray(F, r, rOff + j, m);
-                FloatVector bv = FloatVector.fromArray(F, b, bo + j, m);
-                rv.fma(FloatVector.fromArray(F, a, ao + j, m).sub(bv), bv).intoArray(out, oo + j, m);
+            for (; j < cols; j++) {
+                float bj = b[bo + j];
+                out[oo + j] = Math.fma(r[rOff + j], a[ao + j] - bj, bj);
             }
         }
     }
@@ -407,10 +401,8 @@ final class SimdKernelProvider implements KernelProvider {
             av.fma(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i))
                     .intoArray(y, yOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            av.fma(FloatVector.fromArray(F, x, xOff + i, m), FloatVector.fromArray(F, y, yOff + i, m))
-                    .intoArray(y, yOff + i, m);
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
         }
     }
 
@@ -420,9 +412,8 @@ final class SimdKernelProvider implements KernelProvider {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, x, off + i).mul(alpha).intoArray(x, off + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            FloatVector.fromArray(F, x, off + i, m).mul(alpha).intoArray(x, off + i, m);
+        for (; i < n; i++) {
+            x[off + i] *= alpha;
         }
     }
 
@@ -470,9 +461,9 @@ final class SimdKernelProvider implements KernelProvider {
             acc0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), acc0);
             acc1 = FloatVector.fromArray(F, x, xOff + i + L).fma(FloatVector.fromArray(F, y, yOff + i + L), acc1);
         }
-        for (; i < n; i += L) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            acc0 = FloatVector.fromArray(F, x, xOff + i, m).fma(FloatVector.fromArray(F, y, yOff + i, m), acc0);
+        if (i + L <= n) {
+            acc0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), acc0);
+            i += L;
         }
         FloatVector sum = acc0.add(acc1);
         if (L >= 16) {
@@ -483,6 +474,10 @@ final class SimdKernelProvider implements KernelProvider {
         }
         sum = sum.add(sum.rearrange(ROT2));
         sum = sum.add(sum.rearrange(ROT1));
-        return sum.lane(0);
+        float total = sum.lane(0);
+        for (; i < n; i++) {
+            total = Math.fma(x[xOff + i], y[yOff + i], total);
+        }
+        return total;
     }
 }
