@@ -1,5 +1,6 @@
 package dev.vecrnn.cli;
 
+import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.kernel.Vectorization;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +68,7 @@ public final class Main {
         System.out.println("simd        " + (Vectorization.simdActive() ? "on" : "off: " + Vectorization.disabledReason()));
         System.out.println("kernels     " + Vectorization.describe());
         System.out.println("species     " + Vectorization.speciesName());
+        System.out.println("gemm        " + Gemm.describe());
         System.out.println("processors  " + Runtime.getRuntime().availableProcessors());
     }
 

@@ -103,8 +103,7 @@ final class ModelWorkloads {
             r.addRate("E2", "train_tokens_per_s", "tokens/s", t, (double) batch * T, 1e9, threads);
             r.addAlloc("E2", t, threads);
         }
-        if (r.options().selected("R1") && !r.options().selected("R1w") || r.options().only().contains("R1")
-                || r.options().only().isEmpty()) {
+        if (r.options().selected("R1")) {
             DenseElman cell = new DenseElman(256, 256, 128, 345);
             DenseElman.Stepper s = cell.newStepper();
             float[][] inputs = new float[pool][];
