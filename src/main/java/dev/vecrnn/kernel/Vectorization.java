@@ -37,8 +37,11 @@ public final class Vectorization {
                     + VECTOR_MODULE + " (the ./vecrnn launcher does)";
         } else {
             try {
+                requestedBits(512); // a bad -Dvecrnn.vectorBits is reported as such, not as a load failure
                 provider = (KernelProvider) Class.forName("dev.vecrnn.kernel.SimdKernelProvider")
                         .getDeclaredConstructor().newInstance();
+            } catch (IllegalArgumentException e) {
+                reason = e.getMessage();
             } catch (ReflectiveOperationException | LinkageError e) {
                 reason = "the Vector API could not be loaded: " + e;
             }

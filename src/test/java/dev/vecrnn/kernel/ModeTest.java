@@ -27,6 +27,8 @@ class ModeTest {
 
     @Test
     void badWidthIsRejectedWithTheValue() {
+        // Initialise the kernels first: their species is read from this property once, at start-up.
+        Vectorization.describe();
         String old = System.getProperty(Vectorization.BITS_PROPERTY);
         try {
             System.setProperty(Vectorization.BITS_PROPERTY, "300");
