@@ -1,7 +1,7 @@
 package dev.vecrnn.kernel;
 
 /**
- * The elementwise, softmax, gating and reduction kernels, implemented twice: {@link PlainKernelProvider}
+ * The elementwise, softmax-row, gating and reduction kernels, implemented twice: {@link PlainKernelProvider}
  * (plain Java, the readable definition) and {@code SimdKernelProvider} (Vector API). The public
  * facades ({@link Activation}, {@link Softmax}, {@link Gating}, {@link Blas}) check arguments and
  * delegate here; implementations may assume every index is in range.
@@ -25,12 +25,17 @@ interface KernelProvider {
     /** out = g·(1−y²). */
     void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
 
-    void softmaxRows(int rows, int cols, float[] x, int off, int ld);
+    /** max_j x[off + j] over n ≥ 1 elements. */
+    float max(float[] x, int off, int n);
 
-    void logSoftmaxRows(int rows, int cols, float[] x, int off, int ld);
+    /** x[off + j] ← e^(x[off + j] − shift) for j in [0, n); returns the sum of the results. */
+    float expShiftedInPlace(float[] x, int off, int n, float shift);
 
-    double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld,
-                               int[] targets, int tOff, float scale);
+    /** Σ_j e^(x[off + j] − shift) over j in [0, n), x unchanged. */
+    float sumExpShifted(float[] x, int off, int n, float shift);
+
+    /** x[off + j] += c for j in [0, n). */
+    void addScalar(int n, float c, float[] x, int off);
 
     void gate(int rows, int cols, float[] r, int rOff, float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb, float[] out, int oOff, int ldo);

@@ -108,7 +108,8 @@ final class PlainKernelProvider implements KernelProvider {
         }
     }
 
-    private static float rowMax(float[] x, int off, int cols) {
+    @Override
+    public float max(float[] x, int off, int cols) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < cols; j++) {
             max = Math.max(max, x[off + j]);
@@ -116,8 +117,8 @@ final class PlainKernelProvider implements KernelProvider {
         return max;
     }
 
-    /** Writes e^(x−max) over the row and returns its sum. */
-    private static float expShiftedInPlace(float[] x, int off, int cols, float max) {
+    @Override
+    public float expShiftedInPlace(float[] x, int off, int cols, float max) {
         float sum = 0f;
         for (int j = 0; j < cols; j++) {
             float e = expf(x[off + j] - max);
@@ -128,49 +129,19 @@ final class PlainKernelProvider implements KernelProvider {
     }
 
     @Override
-    public void softmaxRows(int rows, int cols, float[] x, int off, int ld) {
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            float sum = expShiftedInPlace(x, o, cols, rowMax(x, o, cols));
-            scale(cols, 1f / sum, x, o);
+    public float sumExpShifted(float[] x, int off, int n, float shift) {
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            sum += expf(x[off + j] - shift);
         }
+        return sum;
     }
 
     @Override
-    public void logSoftmaxRows(int rows, int cols, float[] x, int off, int ld) {
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            float max = rowMax(x, o, cols);
-            float sum = 0f;
-            for (int j = 0; j < cols; j++) {
-                sum += expf(x[o + j] - max);
-            }
-            float shift = max + (float) Math.log(sum);
-            for (int j = 0; j < cols; j++) {
-                x[o + j] -= shift;
-            }
+    public void addScalar(int n, float c, float[] x, int off) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] += c;
         }
-    }
-
-    @Override
-    public double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld,
-                                      int[] targets, int tOff, float scale) {
-        double loss = 0;
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            int t = targets[tOff + i];
-            if (t < 0) {
-                java.util.Arrays.fill(logits, o, o + cols, 0f);
-                continue;
-            }
-            float max = rowMax(logits, o, cols);
-            float target = logits[o + t];
-            float sum = expShiftedInPlace(logits, o, cols, max);
-            loss += Math.log(sum) - (target - max);
-            scale(cols, scale / sum, logits, o);
-            logits[o + t] -= scale;
-        }
-        return loss;
     }
 
     @Override

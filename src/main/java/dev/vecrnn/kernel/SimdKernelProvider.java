@@ -260,7 +260,8 @@ final class SimdKernelProvider implements KernelProvider {
         }
     }
 
-    private static float rowMax(float[] x, int off, int cols) {
+    @Override
+    public float max(float[] x, int off, int cols) {
         FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
@@ -273,8 +274,9 @@ final class SimdKernelProvider implements KernelProvider {
         return max;
     }
 
-    /** Writes e^(x−max) over the row and returns its sum (each vector re-read from L1 to add it up). */
-    private static float expShiftedInPlace(float[] x, int off, int cols, float max) {
+    /** Each vector is re-read from L1 to add it up; the lanes are summed by the fixed tree of ROT8.. */
+    @Override
+    public float expShiftedInPlace(float[] x, int off, int cols, float max) {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
@@ -300,28 +302,16 @@ final class SimdKernelProvider implements KernelProvider {
     }
 
     @Override
-    public void softmaxRows(int rows, int cols, float[] x, int off, int ld) {
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            float sum = expShiftedInPlace(x, o, cols, rowMax(x, o, cols));
-            scale(cols, 1f / sum, x, o);
+    public float sumExpShifted(float[] x, int off, int n, float shift) {
+        float sum = 0f;
+        for (int j = 0; j < n; j += L) {
+            sum += expShifted(x, off + j, null, 0, n - j, shift);
         }
+        return sum;
     }
 
     @Override
-    public void logSoftmaxRows(int rows, int cols, float[] x, int off, int ld) {
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            float max = rowMax(x, o, cols);
-            float sum = 0f;
-            for (int j = 0; j < cols; j += L) {
-                sum += expShifted(x, o + j, null, 0, cols - j, max);
-            }
-            addScalar(cols, -(max + (float) Math.log(sum)), x, o);
-        }
-    }
-
-    private static void addScalar(int n, float c, float[] x, int off) {
+    public void addScalar(int n, float c, float[] x, int off) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, x, off + i).add(c).intoArray(x, off + i);
@@ -329,27 +319,6 @@ final class SimdKernelProvider implements KernelProvider {
         for (; i < n; i++) {
             x[off + i] += c;
         }
-    }
-
-    @Override
-    public double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld,
-                                      int[] targets, int tOff, float scale) {
-        double loss = 0;
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            int t = targets[tOff + i];
-            if (t < 0) {
-                java.util.Arrays.fill(logits, o, o + cols, 0f);
-                continue;
-            }
-            float max = rowMax(logits, o, cols);
-            float target = logits[o + t];
-            float sum = expShiftedInPlace(logits, o, cols, max);
-            loss += Math.log(sum) - (target - max);
-            scale(cols, scale / sum, logits, o);
-            logits[o + t] -= scale;
-        }
-        return loss;
     }
 
     @Override

@@ -3,7 +3,8 @@ package dev.vecrnn.kernel;
 /**
  * Row softmax, log-softmax and fused softmax + cross-entropy over row-major matrices
  * (rows × cols at an offset, leading dimension ld), in place. Every row is shifted by its maximum
- * first, so any finite input gives finite results; a softmax row sums to 1 within 1e-6.
+ * first, so any finite input gives finite results; a softmax row sums to 1 within 1e-6. The row
+ * logic is written once, here, over the providers' row primitives (max, e^(x − shift), sums).
  */
 public final class Softmax {
     private static final KernelProvider K = Vectorization.PROVIDER;
@@ -13,13 +14,27 @@ public final class Softmax {
     /** x[i, j] ← e^{x[i,j] − m_i} / Σ_k e^{x[i,k] − m_i}, with m_i = max_k x[i, k]. */
     public static void softmaxRows(int rows, int cols, float[] x, int off, int ld) {
         Checks.matrix("x", x, off, rows, cols, ld);
-        K.softmaxRows(rows, cols, x, off, ld);
+        if (cols == 0) {
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            float sum = K.expShiftedInPlace(x, o, cols, K.max(x, o, cols));
+            K.scale(cols, 1f / sum, x, o);
+        }
     }
 
     /** x[i, j] ← x[i, j] − m_i − log Σ_k e^{x[i,k] − m_i}. */
     public static void logSoftmaxRows(int rows, int cols, float[] x, int off, int ld) {
         Checks.matrix("x", x, off, rows, cols, ld);
-        K.logSoftmaxRows(rows, cols, x, off, ld);
+        if (cols == 0) {
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            float max = K.max(x, o, cols);
+            K.addScalar(cols, -(max + (float) Math.log(K.sumExpShifted(x, o, cols, max))), x, o);
+        }
     }
 
     /**
@@ -44,6 +59,21 @@ public final class Softmax {
                 throw new IllegalArgumentException("target " + t + " of row " + i + " is outside [-1, " + cols + ")");
             }
         }
-        return K.softmaxCrossEntropy(rows, cols, logits, off, ld, targets, tOff, scale);
+        double loss = 0;
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * ld;
+            int t = targets[tOff + i];
+            if (t < 0) {
+                java.util.Arrays.fill(logits, o, o + cols, 0f);
+                continue;
+            }
+            float max = K.max(logits, o, cols);
+            float target = logits[o + t];
+            float sum = K.expShiftedInPlace(logits, o, cols, max);
+            loss += Math.log(sum) - (target - max);
+            K.scale(cols, scale / sum, logits, o);
+            logits[o + t] -= scale;
+        }
+        return loss;
     }
 }
