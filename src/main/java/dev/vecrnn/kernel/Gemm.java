@@ -47,24 +47,26 @@ package dev.vecrnn.kernel;
  * 157 → 238 in quieter moments, no gain when other processes hold the second core.
  */
 public final class Gemm {
-    /** {@code -Dvecrnn.threads=N}: initial size of the GEMM thread pool (default 1, no pool). */
-    public static final String THREADS_PROPERTY = "vecrnn.threads";
+    /** {@code -Dvecrnn.threads=N}: initial size of the thread pool ({@link Parallel}). */
+    public static final String THREADS_PROPERTY = Parallel.THREADS_PROPERTY;
     /** m·n·k below which a product runs on the calling thread alone (about 40 µs of work). */
     public static final long PARALLEL_MIN_WORK = 1L << 22;
     /** Parts per thread: slack for a thread that is descheduled on a busy machine. */
     private static final int PARTS_PER_THREAD = 4;
-    /** Rows per part when cutting along M (re-packing B per part then costs a few % at most). */
-    private static final int ROWS_PER_PART = 256;
+    /**
+     * Rows per part when cutting along M. Each row part packs all of B again, and its K × NC block
+     * stays in that core's L2 only while the part runs: measured with {@code vecrnn bench --only
+     * gemm-1024 --threads 2} in one session, parts of 512 rows gave 324–347 GFLOPS, 256 rows
+     * 257–302, 128 rows 266–287 (one thread 177–184). Packing B once into a buffer shared by the
+     * row parts was slower still (277–315: every core then streams the whole 4 MB of B from L3).
+     */
+    private static final int ROWS_PER_PART = 512;
     /** Columns per part when cutting along N (re-packing A per part then costs a few % at most). */
     private static final int COLS_PER_PART = 512;
 
     static final GemmEngine ENGINE = loadEngine();
+    // Used only by the thread holding the pool.
     private static final GemmJob JOB = new GemmJob();
-    private static volatile GemmPool pool;
-
-    static {
-        setThreads(Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1)));
-    }
 
     private Gemm() {}
 
@@ -85,34 +87,22 @@ public final class Gemm {
 
     /** The engine in use, its species and block sizes, e.g. {@code "Species[float, 16, S_512_BIT] ..."}. */
     public static String describe() {
-        GemmPool p = pool;
-        return ENGINE.describe() + ", threads " + (p == null ? 1 : p.size);
+        return ENGINE.describe() + ", threads " + Parallel.threads();
     }
 
     /**
-     * Sets the number of threads used by large products (1 = the calling thread only). The pool's
-     * threads are daemons; resizing replaces the pool.
+     * Sets the number of threads used by large products (1 = the calling thread only); the same as
+     * {@link Parallel#setThreads(int)}.
      *
      * @throws IllegalArgumentException if n &lt; 1
      */
-    public static synchronized void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + n);
-        }
-        GemmPool old = pool;
-        if (old != null && old.size == n || old == null && n == 1) {
-            return;
-        }
-        pool = n == 1 ? null : new GemmPool(n);
-        if (old != null) {
-            old.shutdown();
-        }
+    public static void setThreads(int n) {
+        Parallel.setThreads(n);
     }
 
     /** The number of threads large products use. */
     public static int threads() {
-        GemmPool p = pool;
-        return p == null ? 1 : p.size;
+        return Parallel.threads();
     }
 
     /**
@@ -212,48 +202,14 @@ public final class Gemm {
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedMatrix packed,
                             float beta, float[] c, int cOff, int ldc) {
-        GemmPool p = pool;
-        if (p != null && (long) m * n * k >= PARALLEL_MIN_WORK) {
-            int t = p.size;
-            int nr = ENGINE.nr();
-            int mr = ENGINE.mr();
-            int colBlocks = (n + nr - 1) / nr;
-            int rowBlocks = (m + mr - 1) / mr;
-            // Every part re-packs its own operands: a row part packs all of op(B) (fast vector copies
-            // for a row-major B), a column part all of op(A) (a scalar transpose, ~50× the cost of a
-            // multiply-add per element). So cut rows when there are enough of them, parts of at least
-            // ROWS_PER_PART rows or COLS_PER_PART columns, up to PARTS_PER_THREAD parts per thread.
-            boolean splitN = m < ROWS_PER_PART * t;
-            int blocks = splitN ? colBlocks : rowBlocks;
-            int wanted = splitN ? n / COLS_PER_PART : m / ROWS_PER_PART;
-            int parts = Math.min(blocks, Math.min(t * PARTS_PER_THREAD, Math.max(t, wanted)));
-            if (parts >= 2 && p.tryAcquire()) {
+        if (Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
+            GemmPool p = Parallel.acquire();
+            if (p != null) {
                 try {
-                    GemmJob j = JOB;
-                    j.engine = ENGINE;
-                    j.transA = transA;
-                    j.transB = transB;
-                    j.splitN = splitN;
-                    j.m = m;
-                    j.n = n;
-                    j.k = k;
-                    j.alpha = alpha;
-                    j.beta = beta;
-                    j.a = a;
-                    j.aOff = aOff;
-                    j.lda = lda;
-                    j.b = b;
-                    j.bOff = bOff;
-                    j.ldb = ldb;
-                    j.packed = packed;
-                    j.c = c;
-                    j.cOff = cOff;
-                    j.ldc = ldc;
-                    j.per = (blocks + parts - 1) / parts * (splitN ? nr : mr);
-                    parts = ((splitN ? n : m) + j.per - 1) / j.per;
-                    p.run(j, parts);
-                    j.clear();
-                    return;
+                    if (runParallel(p, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, packed,
+                            beta, c, cOff, ldc)) {
+                        return;
+                    }
                 } finally {
                     p.release();
                 }
@@ -264,5 +220,51 @@ public final class Gemm {
         } else {
             ENGINE.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
+    }
+
+    /** The product on the held pool, cut into independent row or column blocks of C; false when it is too narrow to cut. */
+    private static boolean runParallel(GemmPool p, boolean transA, boolean transB, int m, int n, int k,
+                                       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       PackedMatrix packed, float beta, float[] c, int cOff, int ldc) {
+        int t = p.size;
+        int nr = ENGINE.nr();
+        int mr = ENGINE.mr();
+        int colBlocks = (n + nr - 1) / nr;
+        int rowBlocks = (m + mr - 1) / mr;
+        // Every part re-packs its own operands: a row part packs all of op(B) (fast vector copies
+        // for a row-major B), a column part all of op(A) (a scalar transpose, ~50× the cost of a
+        // multiply-add per element). So cut rows when there are enough of them, parts of at least
+        // ROWS_PER_PART rows or COLS_PER_PART columns, up to PARTS_PER_THREAD parts per thread.
+        boolean splitN = m < ROWS_PER_PART * t;
+        int blocks = splitN ? colBlocks : rowBlocks;
+        int wanted = splitN ? n / COLS_PER_PART : m / ROWS_PER_PART;
+        int parts = Math.min(blocks, Math.min(t * PARTS_PER_THREAD, Math.max(t, wanted)));
+        if (parts < 2) {
+            return false;
+        }
+        GemmJob j = JOB;
+        j.engine = ENGINE;
+        j.transA = transA;
+        j.transB = transB;
+        j.splitN = splitN;
+        j.m = m;
+        j.n = n;
+        j.k = k;
+        j.alpha = alpha;
+        j.beta = beta;
+        j.a = a;
+        j.aOff = aOff;
+        j.lda = lda;
+        j.b = b;
+        j.bOff = bOff;
+        j.ldb = ldb;
+        j.packed = packed;
+        j.c = c;
+        j.cOff = cOff;
+        j.ldc = ldc;
+        j.per = (blocks + parts - 1) / parts * (splitN ? nr : mr);
+        p.run(j, ((splitN ? n : m) + j.per - 1) / j.per);
+        j.clear();
+        return true;
     }
 }

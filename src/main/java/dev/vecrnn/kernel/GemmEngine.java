@@ -24,6 +24,12 @@ interface GemmEngine {
     /** Depth of a K block (the layout of {@link PackedMatrix}). */
     int kc();
 
+    /**
+     * Packs rows [p0, p0+kb) × columns [j0, j0+nc) of op(B) into {@link #nr()}-wide panels at
+     * dst[dOff..], the layout of {@link PackedMatrix} (see {@link PackedMatrix#packB}).
+     */
+    void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc, float[] dst, int dOff);
+
     /** C = α·op(A)·op(B) + β·C for an m × n view of C (m, n, k &gt; 0). */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -4,9 +4,9 @@ package dev.vecrnn.kernel;
  * The arguments of one multi-threaded product and how it is cut: into {@code parts} slices of whole
  * register blocks along N (NR columns) or M (MR rows). Slices are independent blocks of C, and each
  * slice runs the same engine code with the same K blocking, so every element of C is summed in the
- * same order as on one thread. Reused for every job (mutable, guarded by the {@link GemmPool} lock).
+ * same order as on one thread. Reused for every job (mutable, used only while its caller holds the pool).
  */
-final class GemmJob {
+final class GemmJob implements Parallel.Task {
     GemmEngine engine;
     boolean transA, transB, splitN;
     int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, per;
@@ -14,7 +14,8 @@ final class GemmJob {
     float[] a, b, c;
     PackedMatrix packed;
 
-    void runPart(int part) {
+    @Override
+    public void runPart(int part) {
         int total = splitN ? n : m;
         int lo = part * per;
         int hi = Math.min(total, lo + per);

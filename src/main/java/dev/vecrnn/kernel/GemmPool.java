@@ -3,15 +3,14 @@ package dev.vecrnn.kernel;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A small pool of daemon threads for {@link Gemm}. A job is cut into more parts than threads and
- * every thread, the caller included, takes the next part from a shared counter until none is left:
- * on a busy machine where a worker is not scheduled, the caller simply does more parts instead of
- * waiting for it. No object is allocated per job (no futures, no lambdas): the job is a reusable
- * {@link GemmJob} owned by the pool's lock. If another thread holds the pool, the caller runs the
- * whole product itself — the result is the same bit for bit.
+ * The daemon threads behind {@link Parallel}. A task is cut into more parts than threads and every
+ * thread, the caller included, takes the next part from a shared counter until none is left: on a
+ * busy machine where a worker is not scheduled, the caller simply does more parts instead of
+ * waiting for it. No object is allocated per run (no futures, no lambdas). The pool is held by one
+ * run at a time; the flag is not reentrant, so a part that tries to take the pool again (a product
+ * inside a batch-parallel part) is refused and runs on its own thread.
  */
 final class GemmPool {
     /**
@@ -22,7 +21,7 @@ final class GemmPool {
 
     final int size;
     private final Thread[] workers;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger held = new AtomicInteger();
     /**
      * The part counter of the current job: job number (high 32 bits), part count (16 bits), next
      * part (low 16 bits). Taking a part is a CAS on the whole word, so a worker that wakes late can
@@ -32,7 +31,7 @@ final class GemmPool {
     private final AtomicInteger done = new AtomicInteger();
     private volatile int generation;
     private volatile boolean shutdown;
-    private GemmJob job;
+    private Parallel.Task job;
     private volatile Throwable failure;
 
     GemmPool(int size) {
@@ -46,17 +45,17 @@ final class GemmPool {
         }
     }
 
-    /** Takes the pool for one job; false when another thread is using it. */
+    /** Takes the pool for one run; false when a run (on any thread, this one included) holds it. */
     boolean tryAcquire() {
-        return lock.tryLock();
+        return held.get() == 0 && held.compareAndSet(0, 1);
     }
 
     void release() {
-        lock.unlock();
+        held.set(0);
     }
 
     /** Runs parts 0 .. n−1 (n &lt; 65536) of the job on the caller and the workers; the pool must be held. */
-    void run(GemmJob j, int n) {
+    void run(Parallel.Task j, int n) {
         job = j;
         failure = null;
         done.set(0);

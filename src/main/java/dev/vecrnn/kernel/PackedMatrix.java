@@ -59,7 +59,7 @@ public final class PackedMatrix {
         }
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kb = Math.min(kc, k - p0);
-            packB(trans, b, bOff, ldb, p0, kb, 0, n, nr, data, p0 * nPadded);
+            Gemm.ENGINE.packB(trans, b, bOff, ldb, p0, kb, 0, n, data, p0 * nPadded);
         }
     }
 

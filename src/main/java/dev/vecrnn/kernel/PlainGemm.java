@@ -39,6 +39,12 @@ final class PlainGemm implements GemmEngine {
     }
 
     @Override
+    public void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc,
+                      float[] dst, int dOff) {
+        PackedMatrix.packB(trans, b, bOff, ldb, p0, kb, j0, nc, NR, dst, dOff);
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {

@@ -119,7 +119,7 @@ final class SimdGemm implements GemmEngine {
                     macro(transA, m, nc, kb, p0, alpha, a, aOff, lda, b, bOff + p0 * ldb + jc, ldb, bt,
                             c, cOff + jc, ldc, ws);
                 } else {
-                    packB(transB, b, bOff, ldb, p0, kb, jc, nc, ws.b);
+                    packB(transB, b, bOff, ldb, p0, kb, jc, nc, ws.b, 0);
                     macro(transA, m, nc, kb, p0, alpha, a, aOff, lda, ws.b, 0, 0, bt, c, cOff + jc, ldc, ws);
                 }
             }
@@ -127,18 +127,20 @@ final class SimdGemm implements GemmEngine {
     }
 
     /** {@link PackedMatrix#packB} with vector copies for the full panels of a row-major B. */
-    private static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc, float[] dst) {
+    @Override
+    public void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc,
+                      float[] dst, int dOff) {
         int full = trans ? 0 : nc - nc % NR;
         for (int q = 0; q < full; q += NR) {
             int s = bOff + p0 * ldb + j0 + q;
-            int d = q * kb;
+            int d = dOff + q * kb;
             for (int p = 0; p < kb; p++, s += ldb, d += NR) {
                 FloatVector.fromArray(S, b, s).intoArray(dst, d);
                 FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
             }
         }
         if (full < nc) {
-            PackedMatrix.packB(trans, b, bOff, ldb, p0, kb, j0 + full, nc - full, NR, dst, full * kb);
+            PackedMatrix.packB(trans, b, bOff, ldb, p0, kb, j0 + full, nc - full, NR, dst, dOff + full * kb);
         }
     }
 
