@@ -3,6 +3,7 @@ package dev.vecrnn.nn;
 import dev.vecrnn.kernel.Activation;
 import dev.vecrnn.kernel.Blas;
 import dev.vecrnn.kernel.Gemm;
+import dev.vecrnn.kernel.PackedMatrix;
 
 /**
  * Tags a sentence one word at a time with an {@link ElmanTagger}: the label of word k needs the
@@ -34,6 +35,7 @@ public final class StreamingTagger {
     private final float[] proj;      // cs × (ne+1) × nh, or null
     private final float[] x;         // de·cs window, without precomputation
     private final float[] h, z, logits;
+    private final PackedMatrix whPacked, wPacked; // wh and w in the GEMM's panel layout, refreshed with proj
     private final int[] ring;        // the last cs word ids, by position mod cs
     private int pushed;              // words pushed in this sentence
     private long versionSeen = Long.MIN_VALUE;
@@ -59,6 +61,8 @@ public final class StreamingTagger {
         this.z = new float[nh];
         this.logits = new float[nc];
         this.ring = new int[cs];
+        this.whPacked = PackedMatrix.pack(false, nh, nh, model.wh().values(), 0, nh);
+        this.wPacked = PackedMatrix.pack(false, nh, nc, model.w().values(), 0, nc);
         refresh();
     }
 
@@ -127,6 +131,8 @@ public final class StreamingTagger {
      */
     public void refresh() {
         versionSeen = model.parameters().version();
+        whPacked.repack(model.wh().values(), 0, nh);
+        wPacked.repack(model.w().values(), 0, nc);
         if (!precomputed) {
             return;
         }
@@ -162,10 +168,10 @@ public final class StreamingTagger {
             System.arraycopy(model.bh().values(), 0, z, 0, nh);
             MatVec.addRowTimes(win, nh, x, 0, model.wx().values(), 0, nh, z, 0);
         }
-        MatVec.addRowTimes(nh, nh, h, 0, model.wh().values(), 0, nh, z, 0);
+        Gemm.sgemm(false, 1, 1f, h, 0, nh, whPacked, 1f, z, 0, nh);
         Activation.sigmoid(z, 0, h, 0, nh);
         System.arraycopy(model.b().values(), 0, logits, 0, nc);
-        MatVec.addRowTimes(nh, nc, h, 0, model.w().values(), 0, nc, logits, 0);
+        Gemm.sgemm(false, 1, 1f, h, 0, nh, wPacked, 1f, logits, 0, nc);
         return MatVec.argmax(logits, 0, nc);
     }
 
