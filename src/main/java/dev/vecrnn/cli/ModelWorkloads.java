@@ -6,6 +6,7 @@ import dev.vecrnn.nn.ElmanConfig;
 import dev.vecrnn.nn.ElmanTagger;
 import dev.vecrnn.nn.StreamingTagger;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * The GEMM and network workloads of {@code vecrnn bench} (../shared/BENCHMARKS.md): square and
@@ -22,15 +23,28 @@ final class ModelWorkloads {
 
     static void run(BenchRunner r) {
         int threads = r.options().threads();
-        Gemm.setThreads(threads);
         try {
             for (int[] s : GEMM_SHAPES) {
-                gemm(r, s[0], s[1], s[2], threads);
+                atOneAndNThreads(threads, t -> gemm(r, s[0], s[1], s[2], t));
             }
+            Gemm.setThreads(threads);
             elman(r, threads);
         } finally {
             Gemm.setThreads(1);
         }
+    }
+
+    /**
+     * Runs a workload that can use threads: with --threads N > 1, first on one thread and then on N
+     * in the same process, so the scaling is a ratio of two figures from one run.
+     */
+    private static void atOneAndNThreads(int threads, IntConsumer workload) {
+        if (threads > 1) {
+            Gemm.setThreads(1);
+            workload.accept(1);
+        }
+        Gemm.setThreads(threads);
+        workload.accept(threads);
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
@@ -93,15 +107,8 @@ final class ModelWorkloads {
             r.addAlloc("E1", ti, threads);
         }
         if (r.options().selected("E2")) {
-            ElmanTagger m = new ElmanTagger(E_SHAPE, 345);
-            int batch = 32;
-            int[] next = {0};
-            BenchRunner.Timing t = r.time("E2 train", () -> {
-                m.trainStep(words, labels, next[0], batch, lr);
-                next[0] = (next[0] + batch) % pool;
-            });
-            r.addRate("E2", "train_tokens_per_s", "tokens/s", t, (double) batch * T, 1e9, threads);
-            r.addAlloc("E2", t, threads);
+            atOneAndNThreads(threads, t -> e2(r, words, labels, pool, lr, t));
+            Gemm.setThreads(threads);
         }
         if (r.options().selected("R1")) {
             DenseElman cell = new DenseElman(256, 256, 128, 345);
@@ -133,6 +140,19 @@ final class ModelWorkloads {
             }, 20_000);
             latency(r, "R1w", t, threads);
         }
+    }
+
+    /** E2: batches of 32 sentences, training steps (the batch's shards run on the pool's threads). */
+    private static void e2(BenchRunner r, int[][] words, int[][] labels, int pool, float lr, int threads) {
+        ElmanTagger m = new ElmanTagger(E_SHAPE, 345);
+        int batch = 32;
+        int[] next = {0};
+        BenchRunner.Timing t = r.time("E2 train", () -> {
+            m.trainStep(words, labels, next[0], batch, lr);
+            next[0] = (next[0] + batch) % pool;
+        });
+        r.addRate("E2", "train_tokens_per_s", "tokens/s", t, (double) batch * T, 1e9, threads);
+        r.addAlloc("E2", t, threads);
     }
 
     private static void latency(BenchRunner r, String name, BenchRunner.Timing t, int threads) {

@@ -148,7 +148,7 @@ class ElmanApiTest {
         assertEquals("", kernels.toString(), "kernel facades allocate (bytes per call)");
         ElmanConfig c = new ElmanConfig(40, 9, 6, 5, 20);
         ElmanTagger m = new ElmanTagger(c, 1);
-        int[][] words = TestData.sentences(new SplittableRandom(1), 8, 1, 12, c.vocabularySize());
+        int[][] words = TestData.sentences(new SplittableRandom(1), 40, 1, 12, c.vocabularySize()); // 3 shards
         int[][] labels = TestData.labelsFor(new SplittableRandom(2), words, c.numLabels());
         int[] out = new int[12];
         StreamingTagger st = m.newStreamingTagger();
@@ -162,6 +162,14 @@ class ElmanApiTest {
         assertEquals(0, allocated(() -> m.trainStep(words, labels, i[0]++ % 7, 2, 0.01f), 200), "trainStep");
         assertEquals(0, allocated(() -> m.computeGradients(words, labels, 0, words.length), 50), "batch gradients");
         assertEquals(0, allocated(() -> m.loss(words, labels, 0, words.length), 50), "loss");
+        dev.vecrnn.kernel.Parallel.setThreads(2);
+        try {
+            m.computeGradients(words, labels, 0, words.length);
+            assertEquals(0, allocated(() -> m.computeGradients(words, labels, 0, words.length), 50),
+                    "batch gradients, shards on 2 threads (calling thread)");
+        } finally {
+            dev.vecrnn.kernel.Parallel.setThreads(1);
+        }
         assertEquals(0, allocated(() -> m.tag(words[i[0]++ % 8], out), 200), "tag");
         assertEquals(0, allocated(() -> {
             for (int w : words[i[0]++ % 8]) {

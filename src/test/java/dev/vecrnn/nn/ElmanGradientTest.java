@@ -78,11 +78,12 @@ class ElmanGradientTest {
         }
     }
 
-    @Test
-    void paddedBatchEqualsSentencesOneByOne() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {9, 37}) // one shard; three shards (16 + 16 + 5)
+    void paddedBatchEqualsSentencesOneByOne(int count) {
         ElmanConfig c = new ElmanConfig(17, 5, 6, 3, 21);
         SplittableRandom rnd = new SplittableRandom(9);
-        int[][] words = TestData.sentences(rnd, 9, 1, 12, c.vocabularySize());
+        int[][] words = TestData.sentences(rnd, count, 1, 12, c.vocabularySize());
         int[][] labels = TestData.labelsFor(rnd, words, c.numLabels());
         ElmanTagger batch = new ElmanTagger(c, 1);
         TestData.randomizeVectors(batch, new SplittableRandom(2), 0.2);
@@ -108,6 +109,41 @@ class ElmanGradientTest {
         assertEquals(sumLoss, batchLoss, 1e-5 * sumLoss);
         for (Parameter p : batch.parameters()) {
             TestData.assertClose(p.name(), sums.get(p.name()), p.gradient(), 1e-7, 2e-5);
+        }
+    }
+
+    @Test
+    void shardedBatchGivesTheSameBitsOnAnyThreadCount() {
+        ElmanConfig c = new ElmanConfig(23, 6, 5, 3, 40);
+        SplittableRandom rnd = new SplittableRandom(31);
+        int[][] words = TestData.sentences(rnd, 45, 1, 15, c.vocabularySize());
+        int[][] labels = TestData.labelsFor(rnd, words, c.numLabels());
+        float[][][] grads = new float[3][][];
+        double[] losses = new double[3], evalLosses = new double[3];
+        int[] threadCounts = {1, 2, 3};
+        try {
+            for (int i = 0; i < threadCounts.length; i++) {
+                dev.vecrnn.kernel.Parallel.setThreads(threadCounts[i]);
+                ElmanTagger m = new ElmanTagger(c, 4);
+                TestData.randomizeVectors(m, new SplittableRandom(5), 0.2);
+                losses[i] = m.computeGradients(words, labels, 0, words.length);
+                evalLosses[i] = m.loss(words, labels, 0, words.length);
+                grads[i] = new float[m.parameters().count()][];
+                int j = 0;
+                for (Parameter p : m.parameters()) {
+                    grads[i][j++] = p.gradient().clone();
+                }
+            }
+        } finally {
+            dev.vecrnn.kernel.Parallel.setThreads(1);
+        }
+        for (int i = 1; i < threadCounts.length; i++) {
+            assertEquals(losses[0], losses[i], 0.0, threadCounts[i] + " threads");
+            assertEquals(evalLosses[0], evalLosses[i], 0.0, threadCounts[i] + " threads, loss()");
+            for (int j = 0; j < grads[0].length; j++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0][j], grads[i][j],
+                        threadCounts[i] + " threads, parameter " + j);
+            }
         }
     }
 
