@@ -40,6 +40,7 @@ final class DemoCommand {
               --window N         context window cs, odd (default 7)
               --lr X             initial learning rate (default 0.0970806646812754)
               --batch N          sentences per SGD update (default 1)
+              --threads N        threads for batches of more than 16 sentences (default 1; same result)
               --seed N           model seed (default 345)
               --data-seed N      seed of the generated data (default 2013)
               --train-size N     training sentences (demo: 2000, quick: 1500)
@@ -51,7 +52,7 @@ final class DemoCommand {
             """;
 
     private static final List<String> VALUED = List.of("--write-data", "--epochs", "--hidden", "--emb", "--window",
-            "--lr", "--batch", "--seed", "--patience", "--data-seed", "--train-size", "--dev-size", "--test-size");
+            "--lr", "--batch", "--threads", "--seed", "--patience", "--data-seed", "--train-size", "--dev-size", "--test-size");
     private static final List<String> BARE = List.of("--quick", "--no-fold-digits", "--no-decay", "--help", "-h");
 
     /** The demo's sizes: normal and {@code --quick}. */
@@ -115,6 +116,7 @@ final class DemoCommand {
         ElmanTrainingOptions base = tutorial.withEpochs(quick ? QUICK_EPOCHS : EPOCHS)
                 .withHiddenSize(quick ? QUICK_HIDDEN : HIDDEN);
         ElmanTrainingOptions options = TaggerCommand.options(args, base);
+        TaggerCommand.setThreads(args);
 
         out.println("vecrnn demo" + (quick ? " (quick)" : "") + ": slot filling with the Elman network of the RNNSLU"
                 + " tutorial, on built-in ATIS-like data");

@@ -7,6 +7,7 @@ import dev.vecrnn.data.TaggedCorpus;
 import dev.vecrnn.data.TaggedSentence;
 import dev.vecrnn.data.TaggingVocabulary;
 import dev.vecrnn.data.WordNormalizer;
+import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.nn.ElmanTagger;
 import dev.vecrnn.train.ChunkEval;
 import dev.vecrnn.train.ElmanTrainer;
@@ -42,6 +43,8 @@ final class TaggerCommand {
               --emb N            embedding width de (default 50)
               --window N         context window cs, odd (default 7)
               --batch N          sentences per SGD update (default 1, the tutorial's)
+              --threads N        threads for batches of more than 16 sentences and large products
+                                 (default 1; the result is the same bit for bit for any N)
               --seed N           seeds the parameters and the shuffles (default 345)
               --patience N       epochs without dev-F1 gain before lr is halved (default 10)
               --no-decay         never halve the learning rate
@@ -52,7 +55,7 @@ final class TaggerCommand {
             """;
 
     private static final List<String> VALUED = List.of("--train", "--dev", "--test", "--epochs", "--lr", "--hidden",
-            "--emb", "--window", "--batch", "--seed", "--patience", "--min-count", "--tagged-output");
+            "--emb", "--window", "--batch", "--threads", "--seed", "--patience", "--min-count", "--tagged-output");
     private static final List<String> BARE = List.of("--fold-digits", "--fold-case", "--no-decay", "--help", "-h");
 
     private TaggerCommand() {}
@@ -108,6 +111,7 @@ final class TaggerCommand {
         Path testFile = args.path("--test");
         Path taggedFile = args.path("--tagged-output");
         ElmanTrainingOptions options = options(args, ElmanTrainingOptions.defaults());
+        setThreads(args);
         WordNormalizer normalizer = new WordNormalizer(args.flag("--fold-case"), args.flag("--fold-digits"));
         int minCount = args.integer("--min-count", TaggingVocabulary.DEFAULT_MIN_COUNT, 1, Integer.MAX_VALUE);
 
@@ -160,6 +164,11 @@ final class TaggerCommand {
                 .withSeed(args.longValue("--seed", base.seed()))
                 .withPatience(args.integer("--patience", base.patience(), 1, 100_000));
         return args.flag("--no-decay") ? o.withDecay(false) : o;
+    }
+
+    /** {@code --threads N}: the size of the library's thread pool (default 1). */
+    static void setThreads(Args args) {
+        Parallel.setThreads(args.integer("--threads", 1, 1, 1024));
     }
 
     static String sizes(TaggedCorpus c) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecrnn.data.SyntheticSlots;
+import dev.vecrnn.kernel.Parallel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,6 +64,25 @@ class TaggerCommandTest {
     }
 
     @Test
+    void threadsDoNotChangeTheResult() {
+        String[] f1 = new String[2];
+        try {
+            for (int t = 1; t <= 2; t++) {
+                CliRun r = run("--train", train.toString(), "--dev", dev.toString(), "--epochs", "3", "--hidden", "24",
+                        "--batch", "20", "--threads", String.valueOf(t));
+                assertEquals(0, r.code(), r.err());
+                f1[t - 1] = r.out().lines().filter(l -> l.contains("F1") || l.matches(" +\\d+ +\\d+\\.\\d+ .*"))
+                        .map(l -> l.replaceAll("\\d+\\.\\ds +[\\d,]+", "")) // the epoch's time and tokens/s
+                        .collect(java.util.stream.Collectors.joining("\n"));
+            }
+        } finally {
+            Parallel.setThreads(1);
+        }
+        assertTrue(f1[0].contains("F1"), f1[0]);
+        assertEquals(f1[0], f1[1]);
+    }
+
+    @Test
     void malformedLineNamesFileAndLine() throws IOException {
         Path bad = dir.resolve("bad.conll");
         Files.writeString(bad, "show O\nme O\nflights\nto O\nboston B-toloc.city_name\n");
@@ -110,6 +130,7 @@ class TaggerCommandTest {
                 new String[] {"--train", "a", "--dev", "b", "--window", "6"},
                 new String[] {"--train", "a", "--dev", "b", "--min-count", "0"},
                 new String[] {"--train", "a", "--dev", "b", "--hiden", "10"},
+                new String[] {"--train", "a", "--dev", "b", "--threads", "0"},
                 new String[] {"--train", "a", "--dev", "b", "--batch"});
         for (String[] args : cases) {
             CliRun r = run(args);

@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * its score is ns per element.
  *
  * <pre>./vecrnn jmh ElementwiseBench -p size=4096
- * ./vecrnn jmh ElementwiseBench -jvmArgsAppend -Dvecrnn.vectorBits=256</pre>
+ * ./vecrnn jmh ElementwiseBench -jvmArgsPrepend -Dvecrnn.vectorBits=256</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

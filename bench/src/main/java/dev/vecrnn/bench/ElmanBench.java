@@ -1,5 +1,6 @@
 package dev.vecrnn.bench;
 
+import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.nn.DenseElman;
 import dev.vecrnn.nn.ElmanConfig;
 import dev.vecrnn.nn.ElmanTagger;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
@@ -23,21 +25,22 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Elman workloads of BENCHMARKS.md, one thread:
+ * The Elman workloads of BENCHMARKS.md, one thread (E2 also on two):
  * <ul>
  *   <li>{@code e1Train}, {@code e2Train}: tokens/s of a train step (forward + BPTT + SGD + embedding
  *       normalisation) on the E1 shape (ne 572, de 50, cs 7, nh 200, nc 127, T 20), B = 1 and B = 32
- *       (ops/s = tokens/s through {@code @OperationsPerInvocation});</li>
+ *       (ops/s = tokens/s through {@code @OperationsPerInvocation}); {@code e2Train} with the
+ *       {@code threads} param 1 and 2 (the pool size, set in its setup);</li>
  *   <li>{@code e1Infer}: tokens/s of {@code tag()} on one 20-word sentence;</li>
  *   <li>{@code r1Step}: µs per step of {@link DenseElman.Stepper} at 256 in, 256 hidden, 128 softmax
  *       out (sample mode: read p50 and p99);</li>
  *   <li>{@code r1wWord}: µs per word of the streaming tagger on the E1 shape, with and without the
  *       precomputed window projections ({@code precomputed} param).</li>
  * </ul>
- * Word ids and labels are uniform from a fixed seed (speed, not learning). GEMM runs on one thread
- * ({@code -Dvecrnn.threads=1}); for two, pass {@code -jvmArgsAppend "--add-modules jdk.incubator.vector
- * -Dvecrnn.threads=2"}. {@code r1wWord} finishes the sentence every 20 words, so one sample in 20
- * also flushes the last 3 labels: read its p50.
+ * Word ids and labels are uniform from a fixed seed (speed, not learning). Apart from
+ * {@code e2Train}'s param, everything runs on one thread ({@code -Dvecrnn.threads=1}).
+ * {@code r1wWord} finishes the sentence every 20 words, so one sample in 20 also flushes the last
+ * 3 labels: read its p50.
  *
  * <pre>
  * mvn -q -DskipTests install && (cd bench && mvn -q package)
@@ -65,7 +68,7 @@ public class ElmanBench {
     @State(Scope.Thread)
     public static class Tagger {
         ElmanTagger model;
-        int[][] words1, labels1, words32, labels32;
+        int[][] words1, labels1;
         int[] out = new int[T];
 
         @Setup
@@ -74,8 +77,6 @@ public class ElmanBench {
             SplittableRandom rnd = new SplittableRandom(2024);
             words1 = randomSentences(rnd, 1, NE);
             labels1 = randomSentences(rnd, 1, NC);
-            words32 = randomSentences(rnd, 32, NE);
-            labels32 = randomSentences(rnd, 32, NC);
         }
     }
 
@@ -96,11 +97,36 @@ public class ElmanBench {
         return s.out;
     }
 
+    /** E2 on 1 or 2 threads: the batch's two shards of 16 sentences run on the pool's threads. */
+    @State(Scope.Thread)
+    public static class Batch {
+        @Param({"1", "2"})
+        public int threads;
+        ElmanTagger model;
+        int[][] words32, labels32;
+
+        @Setup
+        public void setup() {
+            Parallel.setThreads(threads);
+            model = new ElmanTagger(new ElmanConfig(NE, NC, DE, CS, NH), 345);
+            SplittableRandom rnd = new SplittableRandom(2024);
+            randomSentences(rnd, 1, NE);
+            randomSentences(rnd, 1, NC);
+            words32 = randomSentences(rnd, 32, NE);
+            labels32 = randomSentences(rnd, 32, NC);
+        }
+
+        @TearDown
+        public void tearDown() {
+            Parallel.setThreads(1);
+        }
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(32 * T)
-    public double e2Train(Tagger s) {
+    public double e2Train(Batch s) {
         return s.model.trainStep(s.words32, s.labels32, 0, 32, LR);
     }
 
