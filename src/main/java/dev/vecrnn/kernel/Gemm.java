@@ -26,25 +26,23 @@ package dev.vecrnn.kernel;
  * {@code ThreadMXBean.getCurrentThreadAllocatedBytes} reads 0 bytes over 300 warm calls.
  *
  * <p>Measured (JMH {@code GemmBench}, JDK 25, 512-bit species, 8 × 32 micro-kernel, KC 256, MC 256,
- * NC 4096; 2-core shared machine, median of 5 × 1 s after 3 × 1 s warm-up; GFLOPS = 2·M·N·K / time):
+ * NC 4096; 2-core shared machine, median of 5 × 1 s after 3 × 1 s warm-up; GFLOPS = 2·M·N·K / time;
+ * 2026-11-23):
  * <pre>
- * java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar GemmBench \
- *      -wi 3 -w 1 -i 5 -r 1 -f 1 -rf json -rff r.json &amp;&amp; python3 bench/gflops.py r.json
+ * ./vecrnn jmh GemmBench -wi 3 -w 1 -i 5 -r 1 -f 1 -rf json -rff r.json &amp;&amp; python3 bench/gflops.py r.json
  *
- * M×K×N            sgemm 1 thread   packed B 1 thread   target (1 thread)
- * 128³             150.9            129.9
- * 256³             161.8            137.6
- * 512³             180.4            142.8               ≥ 100
- * 1024³            165.6            180.0               ≥ 100
- * 32×256×256       128.6            166.2               ≥ 80
- * 64×512×512       110.5            156.0               ≥ 92
- * 1×256×256         51.5 (GEMV)      73.6               ≥ 30
- * 700×100×10000    167.1            175.2               ≥ 85
+ * M×K×N            sgemm 1 thread   2 threads   packed B 1 thread   target (1 thread)
+ * 128³             157.8            155.1       150.1
+ * 256³             182.7            277.0       188.1
+ * 512³             181.8            337.4       196.4               ≥ 100
+ * 1024³            178.8            334.9       193.6               ≥ 100; 2 threads ≥ 1.8×
+ * 32×256×256       168.2            158.4       148.5               ≥ 80
+ * 64×512×512       132.9            260.9       183.4               ≥ 92
+ * 1×256×256         45.9 (GEMV)      52.9        76.5               ≥ 30
+ * 700×100×10000    179.8            311.7       184.9               ≥ 85
  * </pre>
- * The machine is shared and noisy (load average 3–7 during these runs): the same shape ranged
- * from 80 to 180 GFLOPS between runs, so compare variants within one run. Two threads scale only
- * when the second core is free: 700×100×10000 packed 175 → 289–320 GFLOPS and 1024³ packed
- * 157 → 238 in quieter moments, no gain when other processes hold the second core.
+ * The machine is shared and noisy: the same shape ranged by up to 20 % between runs, so compare
+ * variants within one run. Two threads scale only when the second core is free.
  */
 public final class Gemm {
     /** {@code -Dvecrnn.threads=N}: initial size of the thread pool ({@link Parallel}). */
