@@ -16,6 +16,32 @@ public final class Blas {
         K.axpy(n, alpha, x, xOff, y, yOff);
     }
 
+    /**
+     * dst[dOff + i] = Σ_{j &lt; count} src[offsets[j] + i] for i in [0, n): the sum of count rows of
+     * src, added in order (((r₀ + r₁) + r₂) + …), the same bits as copying r₀ and adding the others
+     * one by one with {@link #axpy} (α = 1), in one pass. count = 0 writes zeros. dst may be one of
+     * the rows only if it is the first.
+     *
+     * @throws IllegalArgumentException for a negative n or count, an offsets array shorter than
+     *                                  count, or a row or dst view outside its array
+     */
+    public static void sumRows(int n, float[] src, int[] offsets, int count, float[] dst, int dOff) {
+        Checks.size("count", count);
+        if (offsets == null || offsets.length < count) {
+            throw new IllegalArgumentException("need " + count + " row offsets, got "
+                    + (offsets == null ? "null" : offsets.length));
+        }
+        for (int j = 0; j < count; j++) {
+            Checks.vector("src row", src, offsets[j], n);
+        }
+        Checks.vector("dst", dst, dOff, n);
+        if (count == 0) {
+            java.util.Arrays.fill(dst, dOff, dOff + n, 0f);
+        } else {
+            K.sumRows(n, src, offsets, count, dst, dOff);
+        }
+    }
+
     /** x[i] *= α for i in [0, n). */
     public static void scale(int n, float alpha, float[] x, int off) {
         Checks.vector("x", x, off, n);

@@ -46,6 +46,9 @@ interface KernelProvider {
 
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
+    /** dst[dOff + i] = Σ_{j &lt; count} src[offsets[j] + i], summed j = 0, 1, … (count ≥ 1). */
+    void sumRows(int n, float[] src, int[] offsets, int count, float[] dst, int dOff);
+
     void scale(int n, float alpha, float[] x, int off);
 
     void addRowVector(int rows, int cols, float[] v, int vOff, float[] m, int off, int ld);

@@ -181,6 +181,18 @@ final class PlainKernelProvider implements KernelProvider {
     }
 
     @Override
+    public void sumRows(int n, float[] src, int[] offsets, int count, float[] dst, int dOff) {
+        int o0 = offsets[0];
+        for (int i = 0; i < n; i++) {
+            float s = src[o0 + i];
+            for (int j = 1; j < count; j++) {
+                s += src[offsets[j] + i];
+            }
+            dst[dOff + i] = s;
+        }
+    }
+
+    @Override
     public void scale(int n, float alpha, float[] x, int off) {
         for (int i = 0; i < n; i++) {
             x[off + i] *= alpha;

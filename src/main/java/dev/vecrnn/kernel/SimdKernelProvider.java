@@ -376,6 +376,26 @@ final class SimdKernelProvider implements KernelProvider {
     }
 
     @Override
+    public void sumRows(int n, float[] src, int[] offsets, int count, float[] dst, int dOff) {
+        int o0 = offsets[0];
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector acc = FloatVector.fromArray(F, src, o0 + i);
+            for (int j = 1; j < count; j++) {
+                acc = acc.add(FloatVector.fromArray(F, src, offsets[j] + i));
+            }
+            acc.intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            float s = src[o0 + i];
+            for (int j = 1; j < count; j++) {
+                s += src[offsets[j] + i];
+            }
+            dst[dOff + i] = s;
+        }
+    }
+
+    @Override
     public void scale(int n, float alpha, float[] x, int off) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {

@@ -37,6 +37,7 @@ public final class StreamingTagger {
     private final float[] h, z, logits;
     private final PackedMatrix whPacked, wPacked; // wh and w in the GEMM's panel layout, refreshed with proj
     private final int[] ring;        // the last cs word ids, by position mod cs
+    private final int[] rowOffsets;  // the cs rows of proj summed for one word
     private int pushed;              // words pushed in this sentence
     private long versionSeen = Long.MIN_VALUE;
 
@@ -61,6 +62,7 @@ public final class StreamingTagger {
         this.z = new float[nh];
         this.logits = new float[nc];
         this.ring = new int[cs];
+        this.rowOffsets = new int[cs];
         this.whPacked = PackedMatrix.pack(false, nh, nh, model.wh().values(), 0, nh);
         this.wPacked = PackedMatrix.pack(false, nh, nc, model.w().values(), 0, nc);
         refresh();
@@ -156,10 +158,10 @@ public final class StreamingTagger {
     private int step(int k) {
         if (precomputed) {
             int rows = ne + 1;
-            System.arraycopy(proj, idAt(k - lag) * nh, z, 0, nh);
-            for (int j = 1; j < cs; j++) {
-                Blas.axpy(nh, 1f, proj, (j * rows + idAt(k - lag + j)) * nh, z, 0);
+            for (int j = 0; j < cs; j++) {
+                rowOffsets[j] = (j * rows + idAt(k - lag + j)) * nh;
             }
+            Blas.sumRows(nh, proj, rowOffsets, cs, z, 0);
         } else {
             float[] ev = model.emb().values();
             for (int j = 0; j < cs; j++) {

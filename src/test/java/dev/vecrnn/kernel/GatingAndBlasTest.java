@@ -81,6 +81,41 @@ class GatingAndBlasTest {
     }
 
     @Test
+    void sumRowsEqualsCopyThenAxpyBitForBit() {
+        Random rnd = new Random(17);
+        for (int n = 0; n <= 70; n++) {
+            for (int count = 0; count <= 8; count++) {
+                float[] src = rand(rnd, 10 * (n + 3));
+                int[] offsets = new int[count + 1];
+                for (int j = 0; j < count; j++) {
+                    offsets[j] = rnd.nextInt(src.length - n + 1);
+                }
+                float[] dst = rand(rnd, n + 4);
+                float[] expected = dst.clone();
+                if (count == 0) {
+                    java.util.Arrays.fill(expected, 2, 2 + n, 0f);
+                } else {
+                    System.arraycopy(src, offsets[0], expected, 2, n);
+                    for (int j = 1; j < count; j++) {
+                        for (int i = 0; i < n; i++) {
+                            expected[2 + i] += src[offsets[j] + i];
+                        }
+                    }
+                }
+                Blas.sumRows(n, src, offsets, count, dst, 2);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, dst, "n " + n + ", count " + count);
+            }
+        }
+        float[] src = new float[10];
+        float[] dst = new float[4];
+        assertThrows(IllegalArgumentException.class, () -> Blas.sumRows(4, src, new int[] {0, 7}, 2, dst, 0));
+        assertThrows(IllegalArgumentException.class, () -> Blas.sumRows(4, src, new int[] {0}, 2, dst, 0));
+        assertThrows(IllegalArgumentException.class, () -> Blas.sumRows(4, src, new int[] {0, -1}, 2, dst, 0));
+        assertThrows(IllegalArgumentException.class, () -> Blas.sumRows(4, src, new int[] {0}, 1, dst, 1));
+        assertThrows(IllegalArgumentException.class, () -> Blas.sumRows(-1, src, new int[] {0}, 1, dst, 0));
+    }
+
+    @Test
     void rowAndColumnKernels() {
         Random rnd = new Random(6);
         for (int cols = 0; cols <= 40; cols++) {
