@@ -201,7 +201,7 @@ public final class Gemm {
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedMatrix packed,
                             float beta, float[] c, int cOff, int ldc) {
         if (Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
-            GemmPool p = Parallel.acquire();
+            WorkerPool p = Parallel.acquire();
             if (p != null) {
                 try {
                     if (runParallel(p, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, packed,
@@ -221,7 +221,7 @@ public final class Gemm {
     }
 
     /** The product on the held pool, cut into independent row or column blocks of C; false when it is too narrow to cut. */
-    private static boolean runParallel(GemmPool p, boolean transA, boolean transB, int m, int n, int k,
+    private static boolean runParallel(WorkerPool p, boolean transA, boolean transB, int m, int n, int k,
                                        float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                        PackedMatrix packed, float beta, float[] c, int cOff, int ldc) {
         int t = p.size;

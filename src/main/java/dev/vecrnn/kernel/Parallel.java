@@ -22,7 +22,7 @@ public final class Parallel {
         void runPart(int part);
     }
 
-    private static volatile GemmPool pool;
+    private static volatile WorkerPool pool;
 
     static {
         setThreads(Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1)));
@@ -40,11 +40,11 @@ public final class Parallel {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + n);
         }
-        GemmPool old = pool;
+        WorkerPool old = pool;
         if (old != null && old.size == n || old == null && n == 1) {
             return;
         }
-        pool = n == 1 ? null : new GemmPool(n);
+        pool = n == 1 ? null : new WorkerPool(n);
         if (old != null) {
             old.shutdown();
         }
@@ -52,7 +52,7 @@ public final class Parallel {
 
     /** The number of threads a run may use. */
     public static int threads() {
-        GemmPool p = pool;
+        WorkerPool p = pool;
         return p == null ? 1 : p.size;
     }
 
@@ -69,7 +69,7 @@ public final class Parallel {
             throw new IllegalArgumentException("need a task and 0 <= parts < 65536, got "
                     + (task == null ? "no task" : parts + " parts"));
         }
-        GemmPool p = acquire();
+        WorkerPool p = acquire();
         if (p == null || parts < 2) {
             if (p != null) {
                 p.release();
@@ -87,8 +87,8 @@ public final class Parallel {
     }
 
     /** The pool, taken for one run; null when there is none or another run holds it. */
-    static GemmPool acquire() {
-        GemmPool p = pool;
+    static WorkerPool acquire() {
+        WorkerPool p = pool;
         return p != null && p.tryAcquire() ? p : null;
     }
 }

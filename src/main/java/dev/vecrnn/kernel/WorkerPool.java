@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * run at a time; the flag is not reentrant, so a part that tries to take the pool again (a product
  * inside a batch-parallel part) is refused and runs on its own thread.
  */
-final class GemmPool {
+final class WorkerPool {
     /**
      * Spins before a worker parks (tens of µs): back-to-back products start without a wake-up, yet an
      * idle worker soon stops taking CPU from the caller.
@@ -34,11 +34,11 @@ final class GemmPool {
     private Parallel.Task job;
     private volatile Throwable failure;
 
-    GemmPool(int size) {
+    WorkerPool(int size) {
         this.size = size;
         this.workers = new Thread[size - 1];
         for (int w = 0; w < workers.length; w++) {
-            Thread t = new Thread(this::work, "vecrnn-gemm-" + (w + 1));
+            Thread t = new Thread(this::work, "vecrnn-worker-" + (w + 1));
             t.setDaemon(true);
             workers[w] = t;
             t.start();
