@@ -75,7 +75,7 @@ public final class ElmanTagger {
     private int[] order = new int[0];          // the batch's sentences by decreasing length (stable)
     private int[] orderLength = new int[0];
     private int shardCount;
-    private int[][] taskWords, taskLabels;     // arguments of the running shard task
+    private int[][] taskWords;                 // argument of the running shard task
     private boolean taskBackward;
     private final Parallel.Task shardTask = this::runShard;
 
@@ -353,13 +353,11 @@ public final class ElmanTagger {
             shards[i].layout(words, labels, order, i, shardCount, count);
         }
         taskWords = words;
-        taskLabels = labels;
         taskBackward = backward;
         try {
             Parallel.run(shardTask, shardCount);
         } finally {
             taskWords = null;
-            taskLabels = null;
         }
         double loss = 0;
         for (int i = 0; i < shardCount; i++) {
