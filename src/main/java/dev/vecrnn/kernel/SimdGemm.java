@@ -553,7 +553,9 @@ final class SimdGemm implements GemmEngine {
      * p = 0, 1, … as in the micro-kernel. A pass loads whole vectors at fixed distances from the row
      * start, also past column cols − 1: those lanes read whatever follows in the array (the next
      * row) and are never used; acc must have room for cols + 16·L floats. Rows too close to the end
-     * of the array for that go through a zero-padded copy in {@code tail} (16·L floats).
+     * of the array for that go through a zero-padded copy in {@code tail} (16·L floats). The three
+     * passes are one loop written out for 16, 8 and 4 accumulators: accumulators kept in an array,
+     * or passed to a helper, would be boxed.
      */
     private static void axpyRows(int rows, int cols, float[] mat, int mOff, int ldm, float[] x, int xb,
                                  float[] acc, float[] tail) {
