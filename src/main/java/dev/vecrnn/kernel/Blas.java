@@ -65,7 +65,13 @@ public final class Blas {
     /** m[i, :] ← m[i, :] / ‖m[i, :]‖₂ for each row with a non-zero norm (an all-zero row stays zero). */
     public static void normalizeRows(int rows, int cols, float[] m, int off, int ld) {
         Checks.matrix("m", m, off, rows, cols, ld);
-        K.normalizeRows(rows, cols, m, off, ld);
+        for (int i = 0; i < rows; i++) { // written once here over the providers' primitives
+            int o = off + i * ld;
+            double ss = K.sumOfSquares(m, o, cols);
+            if (ss > 0) {
+                K.scale(cols, (float) (1.0 / Math.sqrt(ss)), m, o);
+            }
+        }
     }
 
     /** Σ_i x[i]², accumulated in float lanes and returned as a double. */

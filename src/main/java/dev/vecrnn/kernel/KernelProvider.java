@@ -55,8 +55,6 @@ interface KernelProvider {
 
     void addColumnSums(int rows, int cols, float[] m, int off, int ld, float[] out, int outOff);
 
-    void normalizeRows(int rows, int cols, float[] m, int off, int ld);
-
     double sumOfSquares(float[] x, int off, int n);
 
     float dot(int n, float[] x, int xOff, float[] y, int yOff);

@@ -220,17 +220,6 @@ final class PlainKernelProvider implements KernelProvider {
     }
 
     @Override
-    public void normalizeRows(int rows, int cols, float[] m, int off, int ld) {
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            double ss = sumOfSquares(m, o, cols);
-            if (ss > 0) {
-                scale(cols, (float) (1.0 / Math.sqrt(ss)), m, o);
-            }
-        }
-    }
-
-    @Override
     public double sumOfSquares(float[] x, int off, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {

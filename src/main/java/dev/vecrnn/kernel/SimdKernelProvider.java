@@ -426,17 +426,6 @@ final class SimdKernelProvider implements KernelProvider {
     }
 
     @Override
-    public void normalizeRows(int rows, int cols, float[] mat, int off, int ld) {
-        for (int i = 0; i < rows; i++) {
-            int o = off + i * ld;
-            double ss = sumOfSquares(mat, o, cols);
-            if (ss > 0) {
-                scale(cols, (float) (1.0 / Math.sqrt(ss)), mat, o);
-            }
-        }
-    }
-
-    @Override
     public double sumOfSquares(float[] x, int off, int n) {
         return dot(n, x, off, x, off);
     }
