@@ -1,0 +1,86 @@
+package dev.vecrnn.nn;
+
+import dev.vecrnn.kernel.Vectorization;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Pins the results of a seeded tagger run as they were measured before the tagger was cut into
+ * shared layers: the losses of every step (to 1e-12 relative: the layers may add a sentence's row
+ * losses in another order) and a checksum of every parameter bit after training (exact). Each
+ * kernel mode computes its own bits, so each has its own checksum.
+ */
+class ElmanPinnedResultsTest {
+
+    /** Trains 6 steps of one sentence, then 3 steps of a batch of 37 (3 shards); returns the losses. */
+    static double[] run(ElmanTagger m) {
+        SplittableRandom rnd = new SplittableRandom(77);
+        int[][] words = TestData.sentences(rnd, 37, 1, 12, 40);
+        int[][] labels = TestData.labelsFor(rnd, words, 9);
+        double[] losses = new double[9];
+        for (int i = 0; i < 6; i++) {
+            losses[i] = m.trainStep(words, labels, i, 1, 0.1f);
+        }
+        for (int i = 0; i < 3; i++) {
+            losses[6 + i] = m.trainStep(words, labels, 0, 37, 0.05f);
+        }
+        return losses;
+    }
+
+    static long checksum(ElmanTagger m) {
+        long h = 1125899906842597L;
+        for (Parameter p : m.parameters()) {
+            for (float v : p.get()) {
+                h = 31 * h + Float.floatToRawIntBits(v);
+            }
+        }
+        return h;
+    }
+
+    static String mode() {
+        return Vectorization.simdActive() ? Vectorization.speciesName() : "plain";
+    }
+
+    @Test
+    void seededRunGivesThePinnedLossesAndParameters() {
+        ElmanTagger m = new ElmanTagger(new ElmanConfig(40, 9, 6, 5, 11), 345);
+        double[] losses = run(m);
+        long sum = checksum(m);
+        StringBuilder sb = new StringBuilder("mode " + mode() + " checksum " + sum + "L losses");
+        for (double l : losses) {
+            sb.append(' ').append(l);
+        }
+        System.out.println(sb);
+        double[] expected = switch (mode()) {
+            case "S_512_BIT" -> LOSSES_512;
+            case "S_256_BIT" -> LOSSES_256;
+            default -> LOSSES_PLAIN;
+        };
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], losses[i], 1e-12 * Math.abs(expected[i]), "loss of step " + i);
+        }
+        long want = switch (mode()) {
+            case "S_512_BIT" -> CHECKSUM_512;
+            case "S_256_BIT" -> CHECKSUM_256;
+            default -> CHECKSUM_PLAIN;
+        };
+        assertEquals(want, sum, "parameter checksum in mode " + mode());
+    }
+
+    // measured on the tagger before the layers were shared (commit 9e16bad)
+    private static final double[] LOSSES_512 = {1.9842815472825002, 2.246706113185727, 2.210234676769977,
+        2.232418928600368, 2.157944089085198, 2.430426709327444, 81.54564371912132, 80.19274401050428,
+        80.11023202890385};
+    private static final double[] LOSSES_256 = {1.9842815826313156, 2.246706113185727, 2.210234676769977,
+        2.2324189160538777, 2.157944115498308, 2.430426707773669, 81.54564369450324, 80.19274495262316,
+        80.1102325017579};
+    private static final double[] LOSSES_PLAIN = {1.9842815028710752, 2.246706172790372, 2.2102346865429126,
+        2.232418915798636, 2.1579440824112166, 2.430426734162713, 81.5456437392535, 80.19274413689644,
+        80.11023211963663};
+    private static final long CHECKSUM_512 = 7516947845915924505L;
+    private static final long CHECKSUM_256 = -4618738098131271190L;
+    private static final long CHECKSUM_PLAIN = -7162393206615760413L;
+}
