@@ -1,10 +1,8 @@
 package dev.vecrnn.nn;
 
-import dev.vecrnn.kernel.Activation;
 import dev.vecrnn.kernel.Blas;
 import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.kernel.Parallel;
-import dev.vecrnn.kernel.Softmax;
 
 import java.util.Arrays;
 
@@ -52,8 +50,6 @@ import java.util.Arrays;
  * <p>An instance is not thread-safe.
  */
 public final class ElmanTagger {
-    /** Below this many running sentences a recurrent step uses row-vector products instead of a GEMM. */
-    private static final int SMALL_M = 2;
     /** loss() runs this many sentences at a time, so evaluating a whole corpus keeps workspaces small. */
     private static final int LOSS_CHUNK = 64;
 
@@ -62,6 +58,10 @@ public final class ElmanTagger {
     private final Parameter emb, wx, wh, w, bh, b, h0;
     private final ParameterSet params;
     private final Parameter[] denseParams;
+    // the layers: embedding rows (emb), the sigmoid recurrence (wh), the softmax output (w, b)
+    private final EmbeddingRows embedding;
+    private final SigmoidRecurrence recurrence;
+    private final SoftmaxOutput output;
 
     /**
      * Sentences per shard: a batch of more than this many is cut into ceil(count / SHARD_SENTENCES)
@@ -78,17 +78,6 @@ public final class ElmanTagger {
     private int[][] taskWords;                 // argument of the running shard task
     private boolean taskBackward;
     private final Parallel.Task shardTask = this::runShard;
-
-    // ---- embedding rows touched ----
-    private final int[] gradRows;              // rows of emb.gradient() that may be non-zero
-    private int gradRowCount;
-    private final boolean[] gradRowMark;
-    private boolean gradRowsUnknown = true;    // gradient array never cleared by us yet
-    private final int[] pendingRows;           // rows updated since the last normalizeEmbeddings()
-    private int pendingCount;
-    private final boolean[] pendingMark;
-    private boolean normalizedOnce;
-    private long embVersionSeen;
 
     /**
      * A tagger with parameters initialised per SPEC §1 from {@code seed} (same seed ⇒ bit-identical
@@ -119,11 +108,10 @@ public final class ElmanTagger {
         rng.fillUniform(wx.values(), 0.2f);
         rng.fillUniform(wh.values(), 0.2f);
         rng.fillUniform(w.values(), 0.2f);
+        embedding = new EmbeddingRows(emb);
+        recurrence = new SigmoidRecurrence(wh);
+        output = new SoftmaxOutput(w, b);
         shards[0] = new Shard(true);
-        gradRows = new int[ne + 1];
-        gradRowMark = new boolean[ne + 1];
-        pendingRows = new int[ne + 1];
-        pendingMark = new boolean[ne + 1];
     }
 
     public ElmanConfig config() {
@@ -167,37 +155,11 @@ public final class ElmanTagger {
         if (!Float.isFinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite, got " + lr);
         }
-        noticeExternalEmbeddingChange();
         for (Parameter p : denseParams) {
             Blas.axpy(p.size(), -lr, p.gradient(), 0, p.values(), 0);
             p.markModified();
         }
-        if (gradRowsUnknown) {
-            // no gradient computed here yet: the array may hold anything, so update (and later normalise) it all
-            Blas.axpy(emb.size(), -lr, emb.gradient(), 0, emb.values(), 0);
-            normalizedOnce = false;
-        } else {
-            float[] ev = emb.values();
-            float[] eg = emb.gradient();
-            for (int i = 0; i < gradRowCount; i++) {
-                int row = gradRows[i];
-                Blas.axpy(de, -lr, eg, row * de, ev, row * de);
-                if (!pendingMark[row]) {
-                    pendingMark[row] = true;
-                    pendingRows[pendingCount++] = row;
-                }
-            }
-        }
-        emb.markModified();
-        embVersionSeen = emb.version();
-    }
-
-    /** After emb was set from outside (set(), copyValuesFrom), the next normalisation covers every row. */
-    private void noticeExternalEmbeddingChange() {
-        if (emb.version() != embVersionSeen) {
-            normalizedOnce = false;
-            embVersionSeen = emb.version();
-        }
+        embedding.sgd(lr);
     }
 
     /**
@@ -206,22 +168,7 @@ public final class ElmanTagger {
      * updated since the previous call.
      */
     public void normalizeEmbeddings() {
-        float[] ev = emb.values();
-        noticeExternalEmbeddingChange();
-        if (!normalizedOnce) {
-            Blas.normalizeRows(ne + 1, de, ev, 0, de);
-            normalizedOnce = true;
-        } else {
-            for (int i = 0; i < pendingCount; i++) {
-                Blas.normalizeRows(1, de, ev, pendingRows[i] * de, de);
-            }
-        }
-        for (int i = 0; i < pendingCount; i++) {
-            pendingMark[pendingRows[i]] = false;
-        }
-        pendingCount = 0;
-        emb.markModified();
-        embVersionSeen = emb.version();
+        embedding.normalizeUpdatedRows();
     }
 
     /** {@link #computeGradients}, {@link #applySgd}, {@link #normalizeEmbeddings}: the tutorial's update. */
@@ -352,6 +299,9 @@ public final class ElmanTagger {
             }
             shards[i].layout(words, labels, order, i, shardCount, count);
         }
+        if (backward) {
+            recurrence.prepareBackward();
+        }
         taskWords = words;
         taskBackward = backward;
         try {
@@ -377,28 +327,9 @@ public final class ElmanTagger {
 
     /** ∂emb: zero the rows of the previous batch, then add each shard's dX slices to its windows' rows, shard by shard. */
     private void scatterEmbeddingGradient() {
-        float[] eg = emb.gradient();
-        if (gradRowsUnknown) {
-            Arrays.fill(eg, 0f);
-            gradRowsUnknown = false;
-        } else {
-            for (int i = 0; i < gradRowCount; i++) {
-                int row = gradRows[i];
-                Arrays.fill(eg, row * de, (row + 1) * de, 0f);
-                gradRowMark[row] = false;
-            }
-        }
-        gradRowCount = 0;
+        embedding.beginGradient();
         for (int i = 0; i < shardCount; i++) {
-            shards[i].scatterInto(eg);
-        }
-    }
-
-    /** Marks an embedding row as holding gradient of this batch. */
-    private void touchRow(int id) {
-        if (!gradRowMark[id]) {
-            gradRowMark[id] = true;
-            gradRows[gradRowCount++] = id;
+            shards[i].scatterInto();
         }
     }
 
@@ -412,24 +343,21 @@ public final class ElmanTagger {
         private int[] slotSentence = new int[0];   // sentence index of each slot (decreasing length)
         private int[] slotLength = new int[0];
         private int[] running = new int[0];        // B_t: slots still running at step t (capacity: max T)
-        private int[] targets = new int[0];        // slot-major: targets[slot·T + t], −1 past the sentence's end
+        private int[] targets = new int[0];        // time-major like the rows, −1 past the sentence's end
+        private double[] rowWeight = new double[0]; // 1/T_s of the row's sentence: each sentence's loss is its mean
         private int[] windows = new int[0];        // rows × cs embedding-row ids (ne = padding)
         private float[] x = new float[0];          // rows × (de·cs): gathered windows; reused for dX in backward
         private float[] hs = new float[0];         // (rows + B) × nh: block 0 = h0, block t+1 = h_t
-        private float[] logits = new float[0];     // rows × nc; after the loss, (s − onehot)/T_s
         private float[] dh = new float[0];         // rows × nh: dH, then dZ in place
         private final float[] colSum = new float[nh];
-        private final float[] gWx, gWh, gW, gBh, gB, gH0;
+        private final OutputLayer.Workspace out;
+        private final ShardGradients grads;        // wx, wh, bh, h0 (w and b: the output workspace's)
         private int batchSlots, batchSteps;        // shape of the batch in the workspace
         double loss;
 
         Shard(boolean first) {
-            gWx = first ? wx.gradient() : new float[wx.size()];
-            gWh = first ? wh.gradient() : new float[wh.size()];
-            gW = first ? w.gradient() : new float[w.size()];
-            gBh = first ? bh.gradient() : new float[nh];
-            gB = first ? b.gradient() : new float[nc];
-            gH0 = first ? h0.gradient() : new float[nh];
+            out = output.newWorkspace(first);
+            grads = new ShardGradients(first, wx, wh, bh, h0);
         }
 
         private void ensureCapacity(int slots, int steps) {
@@ -449,9 +377,9 @@ public final class ElmanTagger {
                 capRows = (int) Math.max(rows, capRows);
                 int r = capRows;
                 targets = new int[r];
+                rowWeight = new double[r];
                 windows = new int[r * cs];
                 x = new float[r * win];
-                logits = new float[r * nc];
                 dh = new float[r * nh];
                 hs = new float[(r + capSlots) * nh];
             }
@@ -472,9 +400,12 @@ public final class ElmanTagger {
             setRunning();
             for (int slot = 0; slot < slots; slot++) {
                 int[] ls = labels[slotSentence[slot]];
-                int o = slot * steps;
-                System.arraycopy(ls, 0, targets, o, ls.length);
-                Arrays.fill(targets, o + ls.length, o + steps, -1);
+                double weight = 1.0 / ls.length;
+                for (int t = 0; t < steps; t++) {
+                    int r = t * slots + slot;
+                    targets[r] = t < ls.length ? ls[t] : -1;
+                    rowWeight[r] = weight;
+                }
             }
         }
 
@@ -499,13 +430,14 @@ public final class ElmanTagger {
             for (int t = 0; t < steps; t++) {
                 gatherWindow(words, t, t);
             }
-            forwardFromX(steps);
+            forwardHidden(steps);
+            float[] logits = out.scores(steps, hs, nh, nh);
             for (int t = 0; t < steps; t++) {
                 labelsOut[t] = MatVec.argmax(logits, t * nc, nc);
             }
         }
 
-        /** Forward of the laid-out shard up to the logits (h in hs, logits = H·w + b). */
+        /** Forward of the laid-out shard up to h (in hs). */
         void forward(int[][] words) {
             final int slots = batchSlots, steps = batchSteps, rows = slots * steps;
             // gather the windows of every running (step, slot); padded rows are zero
@@ -520,124 +452,71 @@ public final class ElmanTagger {
                     }
                 }
             }
-            forwardFromX(rows);
+            forwardHidden(rows);
         }
 
         private void gatherWindow(int[] sentence, int t, int row) {
             int half = cs / 2;
-            float[] ev = emb.values();
             int xo = row * win;
             int wo = row * cs;
             for (int j = 0; j < cs; j++) {
                 int pos = t - half + j;
                 int id = pos >= 0 && pos < sentence.length ? sentence[pos] : ne;
                 windows[wo + j] = id;
-                System.arraycopy(ev, id * de, x, xo + j * de, de);
+                embedding.gather(id, x, xo + j * de);
             }
         }
 
-        private void forwardFromX(int rows) {
+        /** Pre-activations of all steps X·wx + bh straight into the hidden blocks, then the recurrence from h0. */
+        private void forwardHidden(int rows) {
             final int slots = batchSlots, steps = batchSteps;
             final int hOff = slots * nh; // block t+1 holds h_t
-            // pre-activations of all steps: X·wx + bh, written straight into the hidden-state blocks
             Gemm.sgemm(false, false, rows, nh, win, 1f, x, 0, win, wx.values(), 0, nh, 0f, hs, hOff, nh);
             Blas.addRowVector(rows, nh, bh.values(), 0, hs, hOff, nh);
             for (int slot = 0; slot < slots; slot++) {
                 System.arraycopy(h0.values(), 0, hs, slot * nh, nh);
             }
-            float[] whv = wh.values();
-            for (int t = 0; t < steps; t++) {
-                int bt = running[t];
-                int prev = t * slots * nh;
-                int cur = prev + slots * nh;
-                if (bt <= SMALL_M) {
-                    for (int i = 0; i < bt; i++) {
-                        MatVec.addRowTimes(nh, nh, hs, prev + i * nh, whv, 0, nh, hs, cur + i * nh);
-                    }
-                } else {
-                    Gemm.sgemm(false, false, bt, nh, nh, 1f, hs, prev, nh, whv, 0, nh, 1f, hs, cur, nh);
-                }
-                Activation.sigmoid(hs, cur, hs, cur, bt * nh);
-            }
-            // output projection of all steps
-            Gemm.sgemm(false, false, rows, nc, nh, 1f, hs, hOff, nh, w.values(), 0, nc, 0f, logits, 0, nc);
-            Blas.addRowVector(rows, nc, b.values(), 0, logits, 0, nc);
+            recurrence.forward(slots, steps, running, hs, 0, nh);
         }
 
-        /** Fused softmax + cross-entropy per sentence (scale 1/T_s); returns Σ_s mean NLL. */
+        /** The output layer's fused softmax + cross-entropy, each sentence's rows weighted 1/T_s; returns Σ_s mean NLL. */
         double softmaxLoss() {
-            final int slots = batchSlots, steps = batchSteps;
-            double sum = 0;
-            for (int slot = 0; slot < slots; slot++) {
-                int len = slotLength[slot];
-                double nll = Softmax.softmaxCrossEntropy(steps, nc, logits, slot * nc, slots * nc,
-                        targets, slot * steps, 1f / len);
-                sum += nll / len;
-            }
-            return sum;
+            return out.forward(batchSlots * batchSteps, hs, batchSlots * nh, nh, targets, 0, 1f, rowWeight);
         }
 
         /** Backward of the shard: the dense gradients into this shard's arrays, dX into x. */
         void backward() {
             final int slots = batchSlots, steps = batchSteps, rows = slots * steps;
             final int hOff = slots * nh;
-            final float[] whv = wh.values();
-            // output layer: ∂w = Hᵀ·dlogits, ∂b = Σ rows, dH = dlogits·wᵀ (all steps at once)
-            Gemm.sgemm(true, false, nh, nc, rows, 1f, hs, hOff, nh, logits, 0, nc, 0f, gW, 0, nc);
-            Arrays.fill(gB, 0f);
-            Blas.addColumnSums(rows, nc, logits, 0, nc, gB, 0);
-            Gemm.sgemm(false, true, rows, nh, nc, 1f, logits, 0, nc, w.values(), 0, nc, 0f, dh, 0, nh);
-            // through time: dz_t = dh_t ⊙ σ′ in place, dh_{t−1} += dz_t·whᵀ (running rows only; the others stay 0)
-            for (int t = steps - 1; t >= 0; t--) {
-                int bt = running[t];
-                int cur = t * slots * nh;
-                Activation.sigmoidBackward(hs, cur + hOff, dh, cur, dh, cur, bt * nh);
-                if (t > 0) {
-                    int prev = cur - slots * nh;
-                    if (bt <= SMALL_M) {
-                        for (int i = 0; i < bt; i++) {
-                            MatVec.addRowTimesTransposed(nh, nh, dh, cur + i * nh, whv, 0, nh, dh, prev + i * nh);
-                        }
-                    } else {
-                        Gemm.sgemm(false, true, bt, nh, nh, 1f, dh, cur, nh, whv, 0, nh, 1f, dh, prev, nh);
-                    }
-                }
-            }
-            // ∂wh = H_prevᵀ·dZ (block 0 of hs is h0), ∂bh = Σ rows of dZ
-            Gemm.sgemm(true, false, nh, nh, rows, 1f, hs, 0, nh, dh, 0, nh, 0f, gWh, 0, nh);
+            // output layer: ∂w, ∂b and dH = dlogits·wᵀ for all steps at once
+            out.backward(rows, hs, hOff, nh, dh, 0, nh);
+            // through time: dZ in place of dH, ∂wh = H_prevᵀ·dZ (block 0 of hs is h0)
+            recurrence.backward(slots, steps, running, hs, 0, nh, dh, 0, nh, grads.array(1), grads.offset(1));
+            // ∂bh = Σ rows of dZ, ∂h0 = (Σ_slots dz_0)·whᵀ
+            float[] gBh = grads.array(2);
             Arrays.fill(gBh, 0f);
             Blas.addColumnSums(rows, nh, dh, 0, nh, gBh, 0);
-            // ∂h0 = (Σ_slots dz_0)·whᵀ
-            Arrays.fill(colSum, 0f);
-            Blas.addColumnSums(slots, nh, dh, 0, nh, colSum, 0);
-            Arrays.fill(gH0, 0f);
-            MatVec.addRowTimesTransposed(nh, nh, colSum, 0, whv, 0, nh, gH0, 0);
+            recurrence.initialStateGradient(slots, dh, 0, nh, colSum, grads.array(3), grads.offset(3));
             // ∂wx = Xᵀ·dZ, then dX = dZ·wxᵀ overwrites X
-            Gemm.sgemm(true, false, win, nh, rows, 1f, x, 0, win, dh, 0, nh, 0f, gWx, 0, nh);
+            Gemm.sgemm(true, false, win, nh, rows, 1f, x, 0, win, dh, 0, nh, 0f, grads.array(0), grads.offset(0), nh);
             Gemm.sgemm(false, true, rows, win, nh, 1f, dh, 0, nh, wx.values(), 0, nh, 0f, x, 0, win);
         }
 
         /** Adds this shard's dense gradients to {@code first}'s (the parameters' gradient arrays). */
         void addGradientsTo(Shard first) {
-            Blas.axpy(gWx.length, 1f, gWx, 0, first.gWx, 0);
-            Blas.axpy(gWh.length, 1f, gWh, 0, first.gWh, 0);
-            Blas.axpy(gW.length, 1f, gW, 0, first.gW, 0);
-            Blas.axpy(nh, 1f, gBh, 0, first.gBh, 0);
-            Blas.axpy(nc, 1f, gB, 0, first.gB, 0);
-            Blas.axpy(nh, 1f, gH0, 0, first.gH0, 0);
+            grads.addTo(first.grads);
+            out.addGradientsTo(first.out);
         }
 
         /** Adds each running row's dX slices to its window's embedding rows. */
-        void scatterInto(float[] eg) {
+        void scatterInto() {
             final int slots = batchSlots, steps = batchSteps;
             for (int t = 0; t < steps; t++) {
                 int bt = running[t];
                 for (int slot = 0; slot < bt; slot++) {
                     int r = t * slots + slot;
                     for (int j = 0; j < cs; j++) {
-                        int id = windows[r * cs + j];
-                        touchRow(id);
-                        Blas.axpy(de, 1f, x, r * win + j * de, eg, id * de);
+                        embedding.addGradient(windows[r * cs + j], x, r * win + j * de);
                     }
                 }
             }
@@ -646,11 +525,7 @@ public final class ElmanTagger {
 
     private void zeroAllGradients() {
         params.zeroGradients();
-        for (int i = 0; i < gradRowCount; i++) {
-            gradRowMark[gradRows[i]] = false;
-        }
-        gradRowCount = 0;
-        gradRowsUnknown = false;
+        embedding.zeroGradient();
     }
 
     // ------------------------------------------------------------------ for the streaming tagger

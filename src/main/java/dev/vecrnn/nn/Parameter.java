@@ -17,6 +17,8 @@ public final class Parameter {
     private final int[] shape;
     private final float[] values;
     private final float[] gradient;
+    private final int offset;
+    private final int size;
     /** Bumped on every change the library makes or sees (set, update, copy). */
     private long version;
 
@@ -39,6 +41,34 @@ public final class Parameter {
         this.shape = shape.clone();
         this.values = new float[(int) n];
         this.gradient = new float[(int) n];
+        this.offset = 0;
+        this.size = (int) n;
+    }
+
+    private Parameter(String name, Parameter backing, int offset, int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        if (offset < 0 || offset + n > backing.size) {
+            throw new IllegalArgumentException("view " + name + " " + Arrays.toString(shape) + " at " + offset
+                    + " runs outside " + backing);
+        }
+        this.name = name;
+        this.shape = shape.clone();
+        this.values = backing.values;
+        this.gradient = backing.gradient;
+        this.offset = backing.offset + offset;
+        this.size = (int) n;
+    }
+
+    /**
+     * A parameter that is the block of {@code backing}'s elements [offset, offset + rows·cols) seen as a
+     * rows × cols matrix, sharing its arrays: for example the SCRN's {@code ho} and {@code so}, stacked
+     * as one (nh + ns) × nout weight so that the output projection of [h ‖ s] is one product.
+     */
+    static Parameter view(String name, Parameter backing, int offset, int rows, int cols) {
+        return new Parameter(name, backing, offset, new int[] {rows, cols});
     }
 
     /** The parameter's name, e.g. {@code "wx"}. */
@@ -53,15 +83,27 @@ public final class Parameter {
 
     /** The number of elements (product of the shape). */
     public int size() {
-        return values.length;
+        return size;
     }
 
-    /** The live values array. */
+    /**
+     * Where this parameter's elements start in {@link #values()} and {@link #gradient()}: 0, except for
+     * a parameter stacked with others into one array (the SCRN's {@code so}), which holds
+     * [offset, offset + size()) of it.
+     */
+    public int offset() {
+        return offset;
+    }
+
+    /**
+     * The live values array: this parameter's {@link #size()} elements from {@link #offset()} (for every
+     * parameter with offset 0 the array is exactly size() long).
+     */
     public float[] values() {
         return values;
     }
 
-    /** The live gradient array (∂L/∂θ after the model's last gradient computation). */
+    /** The live gradient array (∂L/∂θ after the model's last gradient computation), laid out like {@link #values()}. */
     public float[] gradient() {
         return gradient;
     }
@@ -72,17 +114,22 @@ public final class Parameter {
      * @throws IllegalArgumentException when {@code v} is null or not {@link #size()} long
      */
     public void set(float[] v) {
-        if (v == null || v.length != values.length) {
-            throw new IllegalArgumentException("parameter " + name + " " + Arrays.toString(shape) + " has " + values.length
+        if (v == null || v.length != size) {
+            throw new IllegalArgumentException("parameter " + name + " " + Arrays.toString(shape) + " has " + size
                     + " values, got " + (v == null ? "null" : v.length));
         }
-        System.arraycopy(v, 0, values, 0, values.length);
+        System.arraycopy(v, 0, values, offset, size);
         version++;
     }
 
     /** A copy of the values. */
     public float[] get() {
-        return values.clone();
+        return Arrays.copyOfRange(values, offset, offset + size);
+    }
+
+    /** A copy of the gradient. */
+    public float[] getGradient() {
+        return Arrays.copyOfRange(gradient, offset, offset + size);
     }
 
     long version() {

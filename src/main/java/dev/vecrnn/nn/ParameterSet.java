@@ -67,7 +67,7 @@ public final class ParameterSet implements Iterable<Parameter> {
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
             c[i] = new Parameter(p.name(), p.shape());
-            System.arraycopy(p.values(), 0, c[i].values(), 0, p.size());
+            System.arraycopy(p.values(), p.offset(), c[i].values(), 0, p.size());
         }
         return new ParameterSet(c);
     }
@@ -91,7 +91,8 @@ public final class ParameterSet implements Iterable<Parameter> {
             }
         }
         for (int i = 0; i < params.length; i++) {
-            System.arraycopy(other.params[i].values(), 0, params[i].values(), 0, params[i].size());
+            Parameter from = other.params[i];
+            System.arraycopy(from.values(), from.offset(), params[i].values(), params[i].offset(), params[i].size());
             params[i].markModified();
         }
     }
@@ -99,7 +100,7 @@ public final class ParameterSet implements Iterable<Parameter> {
     /** Sets every gradient to zero. */
     public void zeroGradients() {
         for (Parameter p : params) {
-            Arrays.fill(p.gradient(), 0f);
+            Arrays.fill(p.gradient(), p.offset(), p.offset() + p.size(), 0f);
         }
     }
 

@@ -1,0 +1,142 @@
+package dev.vecrnn.nn;
+
+import dev.vecrnn.kernel.Activation;
+import dev.vecrnn.kernel.Blas;
+import dev.vecrnn.kernel.Gemm;
+
+import java.util.Arrays;
+
+/**
+ * The sigmoid recurrence over a time-major batch, shared by the Elman tagger, the Elman language
+ * model and the SCRN's hidden layer:
+ *
+ * <pre>
+ *   h_t = σ(a_t + h_{t−1}·wh)      t = 0 .. T−1
+ * </pre>
+ *
+ * where a_t, the rest of the pre-activation (input projections, bias, the SCRN's s_t·sh), is computed
+ * by the network for all steps at once before the recurrence runs, and h_{−1} is an input: the
+ * tagger's learned h0, or a language model's zero or carried state.
+ *
+ * <p>Layout: a buffer of T + 1 blocks of {@code slots} rows, block t at {@code off + t·slots·ld},
+ * each row nh floats at leading dimension ld (ld &gt; nh when the rows sit beside other units, as the
+ * SCRN's [h ‖ s]). Block 0 holds h_{−1}; on entry block t + 1 holds a_t, on return h_t. Only the first
+ * running[t] rows of step t are computed (the batch is sorted by decreasing length); the others are
+ * left as they are.
+ *
+ * <p>Backward takes ∂L/∂h_t from the layers above in blocks of the same shape (block t for step t) and
+ * turns them, in place and backwards through time, into dz_t = ∂L/∂(pre-activation of step t), adding
+ * dz_t·whᵀ into block t − 1 on the way; then ∂wh = Σ_t h_{t−1}ᵀ·dz_t is one product over all steps.
+ * Multiplying by whᵀ reads a transposed copy of wh made once per batch ({@link #prepareBackward}),
+ * so the small per-step products read it in place instead of re-packing wh at every step.
+ */
+final class SigmoidRecurrence {
+    /** At or below this many running rows a step uses row-vector products instead of a GEMM. */
+    private static final int SMALL_M = 2;
+
+    private final Parameter wh;
+    private final int nh;
+    private final float[] whT;
+
+    SigmoidRecurrence(Parameter wh) {
+        int[] s = wh.shape();
+        if (s.length != 2 || s[0] != s[1]) {
+            throw new IllegalArgumentException("a recurrent weight is nh × nh, got " + wh);
+        }
+        this.wh = wh;
+        this.nh = s[0];
+        this.whT = new float[nh * nh];
+    }
+
+    Parameter weight() {
+        return wh;
+    }
+
+    int hiddenSize() {
+        return nh;
+    }
+
+    /** h_t = σ(a_t + h_{t−1}·wh) for every step, in place (see the class comment for the layout). */
+    void forward(int slots, int steps, int[] running, float[] hs, int off, int ld) {
+        float[] w = wh.values();
+        int wOff = wh.offset();
+        int block = slots * ld;
+        for (int t = 0; t < steps; t++) {
+            int bt = running[t];
+            int prev = off + t * block;
+            int cur = prev + block;
+            if (bt <= SMALL_M) {
+                for (int i = 0; i < bt; i++) {
+                    MatVec.addRowTimes(nh, nh, hs, prev + i * ld, w, wOff, nh, hs, cur + i * ld);
+                }
+            } else {
+                Gemm.sgemm(false, false, bt, nh, nh, 1f, hs, prev, ld, w, wOff, nh, 1f, hs, cur, ld);
+            }
+            if (ld == nh) {
+                Activation.sigmoid(hs, cur, hs, cur, bt * nh);
+            } else {
+                for (int i = 0; i < bt; i++) {
+                    Activation.sigmoid(hs, cur + i * ld, hs, cur + i * ld, nh);
+                }
+            }
+        }
+    }
+
+    /** Refreshes the transposed copy of wh that {@link #backward} reads; call once per batch, before the shards run. */
+    void prepareBackward() {
+        float[] w = wh.values();
+        int wOff = wh.offset();
+        for (int i = 0; i < nh; i++) {
+            for (int j = 0; j < nh; j++) {
+                whT[j * nh + i] = w[wOff + i * nh + j];
+            }
+        }
+    }
+
+    /**
+     * Backward through time: on entry block t of dz (t = 0 .. T−1, at {@code dOff + t·slots·ldd}) holds
+     * ∂L/∂h_t from above; on return dz_t. Writes ∂wh (overwritten) at gWh[gOff ..]. Rows past
+     * running[t] must hold zero on entry.
+     */
+    void backward(int slots, int steps, int[] running, float[] hs, int off, int ld,
+                  float[] dz, int dOff, int ldd, float[] gWh, int gOff) {
+        float[] w = wh.values();
+        int wOff = wh.offset();
+        int hBlock = slots * ld;
+        int dBlock = slots * ldd;
+        for (int t = steps - 1; t >= 0; t--) {
+            int bt = running[t];
+            int cur = dOff + t * dBlock;
+            int h = off + (t + 1) * hBlock;
+            if (ld == nh && ldd == nh) {
+                Activation.sigmoidBackward(hs, h, dz, cur, dz, cur, bt * nh);
+            } else {
+                for (int i = 0; i < bt; i++) {
+                    Activation.sigmoidBackward(hs, h + i * ld, dz, cur + i * ldd, dz, cur + i * ldd, nh);
+                }
+            }
+            if (t > 0) {
+                int prev = cur - dBlock;
+                if (bt <= SMALL_M) {
+                    for (int i = 0; i < bt; i++) {
+                        MatVec.addRowTimesTransposed(nh, nh, dz, cur + i * ldd, w, wOff, nh, dz, prev + i * ldd);
+                    }
+                } else {
+                    Gemm.sgemm(false, false, bt, nh, nh, 1f, dz, cur, ldd, whT, 0, nh, 1f, dz, prev, ldd);
+                }
+            }
+        }
+        Gemm.sgemm(true, false, nh, nh, slots * steps, 1f, hs, off, ld, dz, dOff, ldd, 0f, gWh, gOff, nh);
+    }
+
+    /**
+     * ∂L/∂h_{−1} summed over the slots, for a learned initial state (the tagger's h0):
+     * out = (Σ_slots dz_0)·whᵀ, overwritten; colSum is nh floats of scratch.
+     */
+    void initialStateGradient(int slots, float[] dz, int dOff, int ldd, float[] colSum, float[] out, int oOff) {
+        Arrays.fill(colSum, 0, nh, 0f);
+        Blas.addColumnSums(slots, nh, dz, dOff, ldd, colSum, 0);
+        Arrays.fill(out, oOff, oOff + nh, 0f);
+        MatVec.addRowTimesTransposed(nh, nh, colSum, 0, wh.values(), wh.offset(), nh, out, oOff);
+    }
+}

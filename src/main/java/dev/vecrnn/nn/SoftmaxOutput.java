@@ -1,0 +1,116 @@
+package dev.vecrnn.nn;
+
+import dev.vecrnn.kernel.Blas;
+import dev.vecrnn.kernel.Gemm;
+import dev.vecrnn.kernel.Softmax;
+
+import java.util.Arrays;
+
+/**
+ * The full softmax output layer: logits z = x·W + b, p = softmax(z), loss −log p[target].
+ * Parameters: the weight W (in × out) and the bias b (out); W may be a stack of named blocks (the
+ * SCRN's [ho ; so] against the input [h ‖ s]), so the projection is one product.
+ *
+ * <p>Forward is one GEMM for all rows into one logits buffer, then the fused softmax +
+ * cross-entropy, which leaves scale·w_r·(p_r − onehot(target_r)) in the logits; backward is ∂W = xᵀ·dz
+ * (one GEMM), ∂b = column sums of dz and dx = dz·Wᵀ (one GEMM).
+ */
+public final class SoftmaxOutput implements OutputLayer {
+    private final Parameter weight, bias;
+    private final int in, out;
+
+    /**
+     * @param weight in × out (a matrix, possibly with an offset into a stacked array)
+     * @param bias   out
+     */
+    SoftmaxOutput(Parameter weight, Parameter bias) {
+        int[] ws = weight.shape();
+        int[] bs = bias.shape();
+        if (ws.length != 2 || bs.length != 1 || bs[0] != ws[1]) {
+            throw new IllegalArgumentException("softmax output needs W in × out and b out, got " + weight + ", " + bias);
+        }
+        this.weight = weight;
+        this.bias = bias;
+        this.in = ws[0];
+        this.out = ws[1];
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    @Override
+    public Parameter[] parameters() {
+        return new Parameter[] {weight, bias};
+    }
+
+    @Override
+    public Workspace newWorkspace(boolean first) {
+        return new SoftmaxWorkspace(first);
+    }
+
+    private final class SoftmaxWorkspace implements Workspace {
+        private final ShardGradients grads;
+        private float[] logits = new float[0];   // rows × out; after forward, c_r·(p − onehot)
+
+        SoftmaxWorkspace(boolean first) {
+            grads = new ShardGradients(first, weight, bias);
+        }
+
+        private void ensureRows(int rows) {
+            if ((long) rows * out > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(rows + " rows × " + out + " classes is too large");
+            }
+            if (logits.length < rows * out) {
+                logits = new float[rows * out];
+            }
+        }
+
+        @Override
+        public float[] scores(int rows, float[] x, int xOff, int ldx) {
+            ensureRows(rows);
+            Gemm.sgemm(false, false, rows, out, in, 1f, x, xOff, ldx, weight.values(), weight.offset(), out,
+                    0f, logits, 0, out);
+            Blas.addRowVector(rows, out, bias.values(), bias.offset(), logits, 0, out);
+            return logits;
+        }
+
+        @Override
+        public double forward(int rows, float[] x, int xOff, int ldx, int[] targets, int tOff, float scale,
+                              double[] rowWeight) {
+            scores(rows, x, xOff, ldx);
+            if (rowWeight == null) {
+                return Softmax.softmaxCrossEntropy(rows, out, logits, 0, out, targets, tOff, scale);
+            }
+            double loss = 0;
+            for (int r = 0; r < rows; r++) {
+                double w = rowWeight[r];
+                loss += w * Softmax.softmaxCrossEntropy(1, out, logits, r * out, out, targets, tOff + r, scale * (float) w);
+            }
+            return loss;
+        }
+
+        @Override
+        public void backward(int rows, float[] x, int xOff, int ldx, float[] dx, int dxOff, int lddx) {
+            float[] gW = grads.array(0);
+            float[] gB = grads.array(1);
+            int gBOff = grads.offset(1);
+            Gemm.sgemm(true, false, in, out, rows, 1f, x, xOff, ldx, logits, 0, out, 0f, gW, grads.offset(0), out);
+            Arrays.fill(gB, gBOff, gBOff + out, 0f);
+            Blas.addColumnSums(rows, out, logits, 0, out, gB, gBOff);
+            Gemm.sgemm(false, true, rows, in, out, 1f, logits, 0, out, weight.values(), weight.offset(), out,
+                    0f, dx, dxOff, lddx);
+        }
+
+        @Override
+        public void addGradientsTo(Workspace first) {
+            grads.addTo(((SoftmaxWorkspace) first).grads);
+        }
+    }
+}
