@@ -294,6 +294,62 @@ class ScrnReferenceTest {
         assertEquals(0.05, f.rate()[0], 1e-15);
     }
 
+    /**
+     * h_t and pre_t recomputed from the kept arrays, written out again: the hidden layer reads s_t (not s_{t−1})
+     * and has no bias, and the output reads both h_t and s_t plus b.
+     */
+    @ParameterizedTest(name = "{0}, ids {1}")
+    @CsvSource({"softmax,true", "tanh,false", "relu,true", "sigmoid,false", "linear,true"})
+    void hiddenAndOutputAreTheSpecEquations(String activation, boolean ids) {
+        ScrnReference m = model("vector", activation);
+        ScrnReference.Batch in = batch(ids, T, 5);
+        ScrnReference.Forward f = m.forward(in);
+        double[] xh = m.p.get("xh"), sh = m.p.get("sh"), hh = m.p.get("hh"), ho = m.p.get("ho"),
+                so = m.p.get("so"), b = m.p.get("b");
+        for (int row = 0; row < T * B; row++) {
+            double[] hPrev = row < B ? in.h0() : f.hid();
+            int hp = row < B ? row * NH : (row - B) * NH;
+            for (int k = 0; k < NH; k++) {
+                double z = 0;
+                for (int i = 0; i < NIN; i++) {
+                    double xi = ids ? (in.ids()[row] == i ? 1 : 0) : in.x()[row * NIN + i];
+                    z += xi * xh[i * NH + k];
+                }
+                for (int i = 0; i < NH; i++) {
+                    z += hPrev[hp + i] * hh[i * NH + k];
+                }
+                for (int i = 0; i < NS; i++) {
+                    z += f.state()[row * NS + i] * sh[i * NH + k];
+                }
+                assertEquals(1 / (1 + Math.exp(-z)), f.hid()[row * NH + k], 1e-14, "h row " + row);
+            }
+            double sum = 0;
+            for (int j = 0; j < NOUT; j++) {
+                double z = b[j];
+                for (int i = 0; i < NH; i++) {
+                    z += f.hid()[row * NH + i] * ho[i * NOUT + j];
+                }
+                for (int i = 0; i < NS; i++) {
+                    z += f.state()[row * NS + i] * so[i * NOUT + j];
+                }
+                assertEquals(z, f.pre()[row * NOUT + j], 1e-14, "pre row " + row);
+                sum += Math.exp(z);
+            }
+            for (int j = 0; j < NOUT; j++) {
+                double z = f.pre()[row * NOUT + j];
+                double expected = switch (activation) {
+                    case "softmax" -> Math.exp(z) / sum;
+                    case "tanh" -> Math.tanh(z);
+                    case "relu" -> z > 0 ? z : 0;
+                    case "sigmoid" -> 1 / (1 + Math.exp(-z));
+                    case "linear" -> z;
+                    default -> throw new IllegalArgumentException(activation);
+                };
+                assertEquals(expected, f.out()[row * NOUT + j], 1e-14, "out row " + row);
+            }
+        }
+    }
+
     @Test
     void learnedRatesAreTheSigmoidOfTheirLogits() {
         ScrnReference v = model("vector", "softmax");
