@@ -80,6 +80,15 @@ final class EmbeddingRows {
         Blas.axpy(width, 1f, src, sOff, table.gradient(), id * width);
     }
 
+    /** The whole gradient array was written (a dense-input pass): the next update and clearing cover every row. */
+    void markWholeGradient() {
+        for (int i = 0; i < gradRowCount; i++) {
+            gradRowMark[gradRows[i]] = false;
+        }
+        gradRowCount = 0;
+        gradRowsUnknown = true;
+    }
+
     /** Marks row {@code id} as holding gradient of this batch (for rows a caller writes itself). */
     void touch(int id) {
         if (!gradRowMark[id]) {

@@ -28,6 +28,13 @@ public final class SeededRandom {
     }
 
     /** Fills a[i] = scale · U(−1, 1) in order (exactly: scale · (2u − 1), u on the 2^−24 grid). */
+    /** A standard normal deviate (Box–Muller over two {@link #nextLong()} draws, the second deviate dropped). */
+    public double nextGaussian() {
+        double u1 = ((nextLong() >>> 11) + 1) * 0x1.0p-53; // (0, 1]: log is finite
+        double u2 = (nextLong() >>> 11) * 0x1.0p-53;
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
     public void fillUniform(float[] a, float scale) {
         for (int i = 0; i < a.length; i++) {
             a[i] = scale * (2f * nextFloat() - 1f);

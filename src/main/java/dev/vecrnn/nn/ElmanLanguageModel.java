@@ -1,0 +1,41 @@
+package dev.vecrnn.nn;
+
+/**
+ * The Elman language model (SPEC §2, "for comparison"): the recurrence of SPEC §1 with one-hot word
+ * input (no window, no embedding table beyond the rows of wx), h₋₁ = 0 or carried, and the full
+ * softmax over the vocabulary:
+ *
+ * <pre>
+ *   h_t = σ(wx[w_t] + h_{t−1}·wh + bh),    p_t = softmax(h_t·w + b)
+ * </pre>
+ *
+ * <p>Parameters (in this order): {@code wx} V × nh, {@code wh} nh × nh, {@code w} nh × V, {@code bh} nh,
+ * {@code b} V; the matrices start at 0.2·U(−1, 1) from the seed (SPEC §1), the vectors at 0. It is
+ * the SCRN's computation with no context units and a hidden bias ({@link RecurrentCore}), trained by
+ * the same trainer. Not thread-safe.
+ */
+public final class ElmanLanguageModel extends CoreLanguageModel {
+    private static final String[] NAMES = {null, "wx", null, "wh", "w", null, "b", null, null, null, "bh"};
+
+    /**
+     * @throws IllegalArgumentException for sizes below 1 or too large for one array
+     */
+    public ElmanLanguageModel(int vocabularySize, int hiddenSize, long seed) {
+        super(new RecurrentCore(checkSizes(vocabularySize, hiddenSize), hiddenSize, 0, vocabularySize,
+                RateMode.FIXED, 0f, OutputActivation.SOFTMAX, true, NAMES, true, seed));
+    }
+
+    private static int checkSizes(int v, int nh) {
+        if (v < 1 || nh < 1) {
+            throw new IllegalArgumentException("vocabularySize and hiddenSize must be >= 1, got " + v + ", " + nh);
+        }
+        if ((long) v * nh > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(v + " words × " + nh + " hidden units is too large");
+        }
+        return v;
+    }
+
+    public int hiddenSize() {
+        return core.nh;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.vecrnn.nn;
+
+/**
+ * The SCRN, Structurally Constrained Recurrent Network (SPEC §2; Mikolov et al. 2015, as the theanets
+ * layer defines it): slow context units mixed at a rate r beside a sigmoid hidden layer. For a batch
+ * of B streams × T steps, time-major (row t·B + b), with s₋₁ and h₋₁ from a {@link RecurrentState}:
+ *
+ * <pre>
+ *   s_t   = r ⊙ (x_t·xs) + (1 − r) ⊙ s_{t−1}
+ *   h_t   = σ(x_t·xh + h_{t−1}·hh + s_t·sh)
+ *   pre_t = h_t·ho + s_t·so + b,     out_t = g(pre_t)
+ * </pre>
+ *
+ * <p>Parameters (in this order): {@code xs} nin × ns, {@code xh} nin × nh, {@code sh} ns × nh,
+ * {@code hh} nh × nh, {@code ho} nh × nout, {@code so} ns × nout, {@code b} nout, and {@code r} (ns,
+ * the rate logits r̂, r = σ(r̂)) in the {@link RateMode#VECTOR} mode, or {@code xr} nin × ns and
+ * {@code br} ns (r_t = σ(x_t·xr + br)) in the {@link RateMode#MATRIX} mode. {@code ho} and {@code so}
+ * are two blocks of one stacked (nh + ns) × nout array ({@link Parameter#offset()} says where), so the
+ * output projection of [h ‖ s] is one product. Initialisation (theanets' rule, from the seed): every
+ * matrix N(0, 1/√(rows + cols)), r̂ ~ N(0, 1), the biases 0; the constant rates of the uniform and log
+ * modes are drawn after them.
+ *
+ * <p>Input is either word ids ({@code int[]}, −1 = a zero input row: rows of xs, xh, xr are gathered,
+ * never a one-hot product) or dense rows ({@code float[]}, (T·B) × nin). With the softmax activation
+ * and integer targets (−1 = padding) the loss is the mean NLL per counted target; for any activation,
+ * {@link #computeGradients(RecurrentState, int, float[], float[])} takes the gradient of the loss with
+ * respect to the outputs. As a {@link LanguageModel} (word ids, softmax, nin = nout = V) it is trained
+ * by {@code LanguageModelTrainer}.
+ *
+ * <p>How it computes: see {@link RecurrentCore}. Not thread-safe: one thread at a time per instance.
+ */
+public final class ScrnNetwork extends CoreLanguageModel {
+    private static final String[] NAMES = {"xs", "xh", "sh", "hh", "ho", "so", "b", "r", "xr", "br", null};
+
+    private final ScrnConfig config;
+
+    public ScrnNetwork(ScrnConfig config, long seed) {
+        super(new RecurrentCore(check(config).inputSize(), config.hiddenSize(), config.contextSize(),
+                config.outputSize(), config.rateMode(), config.alpha(), config.activation(), false, NAMES, false, seed));
+        this.config = config;
+    }
+
+    private static ScrnConfig check(ScrnConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is null");
+        }
+        return config;
+    }
+
+    public ScrnConfig config() {
+        return config;
+    }
+
+    /**
+     * The rates r now: σ(r̂) in the vector mode, the constants in the fixed, uniform and log modes (a
+     * copy); the matrix mode's rates depend on the input (read {@code output("rate")} after a forward).
+     */
+    public float[] rates() {
+        if (config.rateMode() == RateMode.MATRIX) {
+            throw new IllegalStateException("the matrix rate mode has a rate per step: read output(\"rate\")");
+        }
+        float[] r = new float[config.contextSize()];
+        if (config.rateMode() == RateMode.VECTOR) {
+            dev.vecrnn.kernel.Activation.sigmoid(core.r.values(), 0, r, 0, r.length);
+            return r;
+        }
+        return core.constantRates();
+    }
+
+    @Override
+    public int vocabularySize() {
+        if (config.inputSize() != config.outputSize()) {
+            throw new IllegalStateException("a language model has as many outputs as inputs; this SCRN has "
+                    + config.inputSize() + " inputs and " + config.outputSize() + " outputs");
+        }
+        return config.inputSize();
+    }
+
+    /** Softmax NLL of dense input rows against word targets; gradients of the mean; returns Σ NLL. */
+    public double computeGradients(RecurrentState state, int steps, float[] inputs, int[] targets) {
+        requireLanguageModel();
+        return core.run(state, steps, null, inputs, targets, true);
+    }
+
+    /** Σ NLL of dense input rows against word targets, forward only. */
+    public double loss(RecurrentState state, int steps, float[] inputs, int[] targets) {
+        requireLanguageModel();
+        return core.run(state, steps, null, inputs, targets, false);
+    }
+
+    /**
+     * Gradients for any activation: every gradient array is overwritten with ∂L/∂θ, where L is the loss
+     * whose gradient with respect to out_t is {@code outputGradient} ((T·B) × nout, time-major). The
+     * state advances, and the per-step outputs of this pass are readable by {@link #output}.
+     */
+    public void computeGradients(RecurrentState state, int steps, int[] inputs, float[] outputGradient) {
+        if (inputs == null) {
+            throw new IllegalArgumentException("inputs is null");
+        }
+        core.backwardFromOutputs(state, steps, inputs, null, outputGradient);
+        lastOutputs = core.shardForOutputs();
+    }
+
+    /** {@link #computeGradients(RecurrentState, int, int[], float[])} for dense input rows. */
+    public void computeGradients(RecurrentState state, int steps, float[] inputs, float[] outputGradient) {
+        core.backwardFromOutputs(state, steps, null, inputs, outputGradient);
+        lastOutputs = core.shardForOutputs();
+    }
+
+    /** Forward over word ids; the state advances; the per-step outputs are readable by {@link #output}. */
+    public void forward(RecurrentState state, int steps, int[] inputs) {
+        if (inputs == null) {
+            throw new IllegalArgumentException("inputs is null");
+        }
+        lastOutputs = core.forwardOutputs(state, steps, inputs, null);
+    }
+
+    /** Forward over dense rows ((T·B) × nin); the state advances; outputs readable by {@link #output}. */
+    public void forward(RecurrentState state, int steps, float[] inputs) {
+        lastOutputs = core.forwardOutputs(state, steps, null, inputs);
+    }
+
+    private RecurrentCore.Shard lastOutputs;
+
+    /**
+     * A per-step output of the last {@link #forward} (or output-gradient pass), time-major (row t·B + b),
+     * a copy: {@code out} and {@code pre} (T·B) × nout, {@code hid} (h_t) (T·B) × nh, {@code state}
+     * (s_t) (T·B) × ns, {@code rate} (the rates used at step t) (T·B) × ns.
+     *
+     * @throws IllegalStateException before any forward pass
+     * @throws IllegalArgumentException for another name
+     */
+    public float[] output(String name) {
+        if (lastOutputs == null) {
+            throw new IllegalStateException("no forward pass yet");
+        }
+        return core.outputOf(lastOutputs, name);
+    }
+
+    /** A stepper for one stream of dense input, state zero (workload R2). */
+    public ScrnStepper newStepper() {
+        return new ScrnStepper(core);
+    }
+}
