@@ -29,6 +29,7 @@ final class ModelWorkloads {
             }
             Gemm.setThreads(threads);
             elman(r, threads);
+            LanguageModelWorkloads.run(r, threads);
         } finally {
             Gemm.setThreads(1);
         }
@@ -38,7 +39,7 @@ final class ModelWorkloads {
      * Runs a workload that can use threads: with --threads N > 1, first on one thread and then on N
      * in the same process, so the scaling is a ratio of two figures from one run.
      */
-    private static void atOneAndNThreads(int threads, IntConsumer workload) {
+    static void atOneAndNThreads(int threads, IntConsumer workload) {
         if (threads > 1) {
             Gemm.setThreads(1);
             workload.accept(1);
@@ -47,7 +48,7 @@ final class ModelWorkloads {
         workload.accept(threads);
     }
 
-    private static float[] random(SplittableRandom rnd, int n) {
+    static float[] random(SplittableRandom rnd, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) (rnd.nextDouble() * 2 - 1);
@@ -155,7 +156,7 @@ final class ModelWorkloads {
         r.addAlloc("E2", t, threads);
     }
 
-    private static void latency(BenchRunner r, String name, BenchRunner.Timing t, int threads) {
+    static void latency(BenchRunner r, String name, BenchRunner.Timing t, int threads) {
         r.add(new BenchRunner.Result(name, "step_us_p50", t.median() / 1e3, t.min() / 1e3, t.max() / 1e3, "us", threads, t.steps()));
         r.add(new BenchRunner.Result(name, "step_us_p99", t.percentile(99) / 1e3, t.min() / 1e3, t.max() / 1e3, "us", threads, t.steps()));
         r.addAlloc(name, t, threads);

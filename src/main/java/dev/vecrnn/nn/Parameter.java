@@ -81,6 +81,11 @@ public final class Parameter {
         return shape.clone();
     }
 
+    /** The last dimension (the row width of a matrix), without copying the shape. */
+    int cols() {
+        return shape[shape.length - 1];
+    }
+
     /** The number of elements (product of the shape). */
     public int size() {
         return size;

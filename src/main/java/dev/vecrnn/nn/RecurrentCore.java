@@ -598,7 +598,7 @@ final class RecurrentCore {
          * when dst is hs, else at 0): rows of W gathered for ids (zero for −1), or one GEMM for dense rows.
          */
         private void projectInput(Parameter w, EmbeddingRows rowsOf, float[] dst, int dstLd, boolean add) {
-            int width = w.shape()[1];
+            int width = w.cols();
             int base = dst == hs ? slots * ld : 0;
             if (denseInput) {
                 Gemm.sgemm(false, false, rows, width, nin, 1f, x, 0, nin, w.values(), 0, width, add ? 1f : 0f,

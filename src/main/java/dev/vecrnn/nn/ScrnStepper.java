@@ -124,7 +124,7 @@ public final class ScrnStepper {
 
     /** dst (= or +=) x·W for dense x, or row id of W. */
     private void rowTimes(Parameter w, float[] x, int xOff, int id, float[] dst, boolean add) {
-        int width = w.shape()[1];
+        int width = w.cols();
         if (x == null) {
             if (add) {
                 for (int j = 0; j < width; j++) {
