@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  *           g ← g · clip / ‖g‖ when ‖g‖ &gt; clip
  *           θ ← θ − lr · g
  *       valid perplexity = exp(Σ NLL / Σ N) over the valid stream, with its own state from 0
- *       improved by ≥ 0.1 %: keep θ;  otherwise lr ← lr/2, θ ← the previous epoch's θ
+ *       fell by more than 0.1 %: keep θ;  otherwise lr ← lr/2, θ ← the previous epoch's θ
  *   test perplexity with the final θ
  * </pre>
  *
