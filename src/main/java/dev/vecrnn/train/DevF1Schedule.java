@@ -1,15 +1,19 @@
 package dev.vecrnn.train;
 
 /**
- * The RNNSLU tutorial's learning-rate schedule, driven by dev F1 after each epoch (SPEC §1):
- * a strictly higher dev F1 than every earlier epoch makes a new best (the first epoch always does);
- * with decay on, whenever {@code patience} (10) or more epochs have passed since the best epoch,
+ * The RNNSLU tutorial's learning-rate schedule, driven by dev F1 after each epoch (SPEC §1), higher is
+ * better: a strictly higher dev F1 than every earlier epoch makes a new best (the first epoch always
+ * does); with decay on, whenever {@code patience} (10) or more epochs have passed since the best epoch,
  * the learning rate is halved and the best parameters are to be restored — as in the tutorial's
  * {@code abs(be − ce) >= 10} test, this repeats every epoch until dev F1 improves again; training
- * stops once the learning rate is below {@code minLearningRate} (1e−5).
+ * stops once the learning rate is below {@code minLearningRate} (1e−5). The same rule serves any
+ * higher-is-better metric (token accuracy, for plain tags).
  */
-final class DevF1Schedule {
-    /** What to do after an epoch. */
+public final class DevF1Schedule implements Schedule {
+    /**
+     * The {@link Schedule.Action}s under this class's own name, which its tests were written against;
+     * {@link #afterEpoch} answers in these, {@link #update} in {@link Schedule.Action}.
+     */
     enum Action {
         /** A new best: keep a copy of the parameters. */
         NEW_BEST,
@@ -26,7 +30,13 @@ final class DevF1Schedule {
     private double bestF1 = Double.NEGATIVE_INFINITY;
     private int bestEpoch = -1;
 
-    DevF1Schedule(double learningRate, boolean decay, int patience, double minLearningRate) {
+    /**
+     * @param learningRate    the initial learning rate
+     * @param decay           whether to halve and restore at all (the tutorial's {@code decay})
+     * @param patience        epochs without gain before halving (the tutorial: 10)
+     * @param minLearningRate training stops once lr falls below this (the tutorial: 1e−5)
+     */
+    public DevF1Schedule(double learningRate, boolean decay, int patience, double minLearningRate) {
         this.learningRate = learningRate;
         this.decay = decay;
         this.patience = patience;
@@ -34,33 +44,43 @@ final class DevF1Schedule {
     }
 
     /** Records epoch {@code epoch}'s dev F1 and says what to do (the learning rate is updated). */
-    Action afterEpoch(int epoch, double devF1) {
+    @Override
+    public Schedule.Action update(int epoch, double devF1) {
         if (devF1 > bestF1) {
             bestF1 = devF1;
             bestEpoch = epoch;
-            return Action.NEW_BEST;
+            return Schedule.Action.NEW_BEST;
         }
         if (decay && epoch - bestEpoch >= patience) {
             learningRate *= 0.5;
-            return Action.HALVE_AND_RESTORE;
+            return Schedule.Action.HALVE_AND_RESTORE;
         }
-        return Action.CONTINUE;
+        return Schedule.Action.CONTINUE;
+    }
+
+    /** {@link #update}, answered as this class's {@link Action}. */
+    Action afterEpoch(int epoch, double devF1) {
+        return Action.valueOf(update(epoch, devF1).name());
     }
 
     /** Whether training should stop (lr below its minimum). */
-    boolean finished() {
+    @Override
+    public boolean finished() {
         return learningRate < minLearningRate;
     }
 
-    double learningRate() {
+    @Override
+    public double learningRate() {
         return learningRate;
     }
 
-    double bestF1() {
+    /** The best dev F1 so far (−∞ before the first epoch). */
+    public double bestF1() {
         return bestF1;
     }
 
-    int bestEpoch() {
+    /** The epoch of the best dev F1 (−1 before the first). */
+    public int bestEpoch() {
         return bestEpoch;
     }
 }

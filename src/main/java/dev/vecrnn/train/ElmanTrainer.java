@@ -3,7 +3,6 @@ package dev.vecrnn.train;
 import dev.vecrnn.data.EncodedCorpus;
 import dev.vecrnn.data.TaggingVocabulary;
 import dev.vecrnn.nn.ElmanTagger;
-import dev.vecrnn.nn.ParameterSet;
 import dev.vecrnn.nn.SeededRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,9 @@ import java.util.function.Consumer;
  * The kept copy is a true copy (the tutorial's code aliases it to the live model, a bug not
  * copied). With the same options and data a run is the same bit for bit: the parameters come from
  * the model's seeded initialisation and the shuffles from a SeededRandom (SplitMix64) stream of the same seed.
- * Batches are handed to the model through reusable arrays, so the steps allocate nothing.
+ * Batches are handed to the model through reusable arrays, so the steps allocate nothing. The epoch
+ * loop, the keeping and restoring of the best parameters and the schedule are {@link TrainingLoop}'s
+ * with a {@link DevF1Schedule}; this class supplies the tagger's epoch (shuffle, updates, conlleval).
  */
 public final class ElmanTrainer {
     /** Mixed into the seed for the shuffle stream, so it differs from the initialisation stream. */
@@ -99,53 +100,45 @@ public final class ElmanTrainer {
         DevF1Schedule schedule = new DevF1Schedule(options.learningRate(), options.decay(), options.patience(),
                 options.minLearningRate());
 
-        ParameterSet live = model.parameters();
-        ParameterSet best = null;
-        ChunkEval.Result bestDev = null;
-        ChunkEval.Result testAtBest = null;
-        List<EpochReport> history = new ArrayList<>();
-
-        for (int epoch = 0; epoch < options.epochs() && !schedule.finished(); epoch++) {
-            long t0 = System.nanoTime();
-            double lr = schedule.learningRate();
-            rng.shuffle(order);
-            double lossSum = 0;
-            for (int k = 0; k < n; k += batch) {
-                int count = Math.min(batch, n - k);
-                for (int i = 0; i < count; i++) {
-                    batchWords[i] = words[order[k + i]];
-                    batchLabels[i] = labels[order[k + i]];
-                }
-                lossSum += model.trainStep(batchWords, batchLabels, 0, count, (float) lr);
-            }
-            ChunkEval.Result devResult = evaluate(model, dev, eval, tagBuffer);
-            ChunkEval.Result testResult = test == null ? null : evaluate(model, test, eval, tagBuffer);
-            DevF1Schedule.Action action = schedule.afterEpoch(epoch, devResult.f1());
-            switch (action) {
-                case NEW_BEST -> {
-                    if (best == null) {
-                        best = live.copy();
-                    } else {
-                        best.copyValuesFrom(live);
+        TrainingLoop.Epochs<Measured> epochs = new TrainingLoop.Epochs<>() {
+            @Override
+            public Measured run(int epoch, double lr) {
+                rng.shuffle(order);
+                double lossSum = 0;
+                for (int k = 0; k < n; k += batch) {
+                    int count = Math.min(batch, n - k);
+                    for (int i = 0; i < count; i++) {
+                        batchWords[i] = words[order[k + i]];
+                        batchLabels[i] = labels[order[k + i]];
                     }
-                    bestDev = devResult;
-                    testAtBest = testResult;
+                    lossSum += model.trainStep(batchWords, batchLabels, 0, count, (float) lr);
                 }
-                case HALVE_AND_RESTORE -> live.copyValuesFrom(best);
-                case CONTINUE -> { }
+                ChunkEval.Result devResult = evaluate(model, dev, eval, tagBuffer);
+                ChunkEval.Result testResult = test == null ? null : evaluate(model, test, eval, tagBuffer);
+                return new Measured(lossSum / n, devResult, testResult);
             }
-            EpochReport report = new EpochReport(epoch, lossSum / n, devResult, testResult, lr,
-                    action == DevF1Schedule.Action.NEW_BEST, action == DevF1Schedule.Action.HALVE_AND_RESTORE,
-                    (System.nanoTime() - t0) * 1e-9);
-            history.add(report);
-            listener.accept(report);
-        }
-        if (best != null) {
-            live.copyValuesFrom(best);
-        }
-        return new ElmanTrainingResult(model, schedule.bestEpoch(), bestDev, testAtBest, history,
-                schedule.learningRate());
+
+            @Override
+            public double metric(Measured m) {
+                return m.dev().f1();
+            }
+        };
+        List<EpochReport> history = new ArrayList<>();
+        TrainingLoop.Outcome<Measured> outcome = TrainingLoop.run(model.parameters(), schedule, options.epochs(),
+                epochs, e -> {
+                    Measured m = e.measured();
+                    EpochReport report = new EpochReport(e.epoch(), m.trainLoss(), m.dev(), m.test(),
+                            e.learningRate(), e.newBest(), e.halved(), e.seconds());
+                    history.add(report);
+                    listener.accept(report);
+                });
+        Measured best = outcome.best();
+        return new ElmanTrainingResult(model, outcome.bestEpoch(), best == null ? null : best.dev(),
+                best == null ? null : best.test(), history, outcome.learningRate());
     }
+
+    /** What one tagger epoch measured: its mean training loss and the evaluations after it. */
+    private record Measured(double trainLoss, ChunkEval.Result dev, ChunkEval.Result test) {}
 
     /** Tags every sentence of {@code data} and scores the labels with conlleval. */
     public static ChunkEval.Result evaluate(ElmanTagger model, EncodedCorpus data, List<String> labelNames) {
