@@ -1,0 +1,82 @@
+package dev.vecrnn.train;
+
+import dev.vecrnn.nn.ElmanLanguageModel;
+import dev.vecrnn.nn.LanguageModel;
+import dev.vecrnn.nn.RateMode;
+import dev.vecrnn.nn.ScrnConfig;
+import dev.vecrnn.nn.ScrnNetwork;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The SCRN and Elman language models learn generated corpora through the one trainer. */
+class LanguageModelLearningTest {
+
+    /** A corpus of V words where each word is followed by (3·w + 1) mod V nine times in ten. */
+    static int[] markovCorpus(long seed, int n, int v) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] tokens = new int[n];
+        for (int i = 1; i < n; i++) {
+            tokens[i] = rnd.nextInt(10) < 9 ? (3 * tokens[i - 1] + 1) % v : rnd.nextInt(v);
+        }
+        return tokens;
+    }
+
+    static double unigramPerplexity(int[] train, int[] test, int v) {
+        double[] p = new double[v];
+        for (int t : train) {
+            p[t]++;
+        }
+        double nll = 0;
+        for (int i = 1; i < test.length; i++) {
+            nll -= Math.log((p[test[i]] + 1) / (train.length + v));
+        }
+        return Math.exp(nll / (test.length - 1));
+    }
+
+    static LanguageModelTrainingOptions options(int epochs) {
+        return LanguageModelTrainingOptions.defaults().withStreams(8).withBptt(10).withEpochs(epochs)
+                .withLearningRate(4.0);
+    }
+
+    @Test
+    void bothModelsLearnAGeneratedCorpusFarBelowItsUnigramPerplexity() {
+        int v = 17;
+        int[] train = markovCorpus(1, 6000, v), valid = markovCorpus(2, 800, v), test = markovCorpus(3, 800, v);
+        double unigram = unigramPerplexity(train, test, v);
+        for (LanguageModel m : new LanguageModel[] {
+            new ScrnNetwork(ScrnConfig.languageModel(v, 16, 8, RateMode.VECTOR), 7),
+            new ElmanLanguageModel(v, 16, 7)}) {
+            LanguageModelTrainingResult r = new LanguageModelTrainer(options(6)).train(m, train, valid, test);
+            // the best possible here is about 1.9 (0.9 + 0.1/17 on the likely word, 0.1/17 elsewhere)
+            assertTrue(r.testPerplexity() < unigram / 4, m.getClass().getSimpleName() + ": test perplexity "
+                    + r.testPerplexity() + " vs unigram " + unigram);
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameModelOnAnyThreadCount() {
+        int v = 13;
+        int[] train = markovCorpus(4, 3000, v), valid = markovCorpus(5, 300, v);
+        double[] ppl = new double[2];
+        float[][] ho = new float[2][];
+        int before = dev.vecrnn.kernel.Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                dev.vecrnn.kernel.Parallel.setThreads(threads);
+                ScrnNetwork m = new ScrnNetwork(ScrnConfig.languageModel(v, 8, 4, RateMode.MATRIX), 3);
+                LanguageModelTrainingResult r = new LanguageModelTrainer(options(2).withStreams(40))
+                        .train(m, train, valid, null);
+                ppl[threads - 1] = r.bestValidPerplexity();
+                ho[threads - 1] = m.parameters().get("ho").get();
+            }
+        } finally {
+            dev.vecrnn.kernel.Parallel.setThreads(before);
+        }
+        assertEquals(ppl[0], ppl[1]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ho[0], ho[1]);
+    }
+}
