@@ -5,6 +5,7 @@ import dev.vecrnn.kernel.Blas;
 import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.kernel.Softmax;
+import dev.vecrnn.util.SeededRandom;
 
 import java.util.Arrays;
 
