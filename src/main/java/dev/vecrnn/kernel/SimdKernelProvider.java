@@ -27,14 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * lane, with 2^n added to the exponent bits on its fast path.
  */
 final class SimdKernelProvider implements KernelProvider {
-    /**
-     * Default width of the elementwise family. Measured here (AMD EPYC, CPU family 26 = Zen 5, with
-     * full-width 512-bit units; JDK 25; {@code vecrnn bench}, one run each width): exp 4.0 vs 4.3,
-     * sigmoid 3.5 vs 3.5, tanh 3.3 vs 1.6 (noisy), softmax-xent 2.0 vs 1.4 elements/ns at 512 vs
-     * 256 bits; 512 is never clearly behind and wins for softmax.
-     */
-    static final int DEFAULT_BITS = 512;
-    static final VectorSpecies<Float> F = SimdSpecies.floats(Vectorization.requestedBits(DEFAULT_BITS));
+    /** The species of every SIMD kernel family (chosen by {@link Vectorization}, see its DEFAULT_BITS). */
+    static final VectorSpecies<Float> F = SimdSpecies.FLOATS;
     private static final int L = F.length();
 
     // Lane rotations for summing a vector's lanes by a fixed tree: add the vector rotated by L/2,
