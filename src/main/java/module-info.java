@@ -13,4 +13,5 @@ module dev.vecrnn {
     exports dev.vecrnn.data;
     exports dev.vecrnn.train;
     exports dev.vecrnn.cli;
+    exports dev.vecrnn.util;
 }

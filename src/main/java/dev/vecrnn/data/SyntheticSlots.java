@@ -1,6 +1,6 @@
 package dev.vecrnn.data;
 
-import dev.vecrnn.nn.SeededRandom;
+import dev.vecrnn.util.SeededRandom;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

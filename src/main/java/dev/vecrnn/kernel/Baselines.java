@@ -23,14 +23,7 @@ public final class Baselines {
     private static final Impl IMPL = load();
 
     private static Impl load() {
-        if (!Vectorization.simdActive()) {
-            return null;
-        }
-        try {
-            return (Impl) Class.forName("dev.vecrnn.kernel.SimdBaselines").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return Vectorization.simdActive() ? Vectorization.simdInstance("SimdBaselines", Impl.class) : null;
     }
 
     private Baselines() {}

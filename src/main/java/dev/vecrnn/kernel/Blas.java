@@ -2,7 +2,8 @@ package dev.vecrnn.kernel;
 
 /**
  * Level-1 kernels and reductions on {@code float[]} views: axpy, scale, bias rows, column sums,
- * row L2 normalisation, sum of squares, dot product and clipping by global norm. Nothing is allocated.
+ * row L2 normalisation, sum of squares (in double), dot product, global norm and clipping by it.
+ * Nothing is allocated.
  */
 public final class Blas {
     private static final KernelProvider K = Vectorization.PROVIDER;
@@ -74,7 +75,12 @@ public final class Blas {
         }
     }
 
-    /** Σ_i x[i]², accumulated in float lanes and returned as a double. */
+    /**
+     * Σ_i x[off + i]² over i in [0, n): each square is exact in double and the sum is accumulated in
+     * double, so it cannot overflow for finite x, and a call returns the same bits every time (the
+     * order of summation depends only on n and the vector width). NaN if any x is NaN, +Inf if any is
+     * infinite.
+     */
     public static double sumOfSquares(float[] x, int off, int n) {
         Checks.vector("x", x, off, n);
         return K.sumOfSquares(x, off, n);
@@ -88,21 +94,40 @@ public final class Blas {
     }
 
     /**
-     * Clip by global norm: with N = sqrt(Σ over all arrays of Σ x²), when N &gt; maxNorm every array is
-     * scaled by maxNorm / N. Pass a {@code float[][]} built once to keep the call allocation-free.
+     * The global L2 norm of several arrays: N = sqrt(Σ over the arrays of {@link #sumOfSquares}),
+     * accumulated in double. NaN if any element is NaN, else +Inf if any is infinite. Pass a
+     * {@code float[][]} built once to keep the call allocation-free.
      *
-     * @return N, the norm before clipping
+     * @throws IllegalArgumentException if an array is null
+     */
+    public static double globalNorm(float[]... arrays) {
+        double ss = 0;
+        for (float[] a : arrays) {
+            if (a == null) {
+                throw new IllegalArgumentException("array is null");
+            }
+            ss += K.sumOfSquares(a, 0, a.length);
+        }
+        return Math.sqrt(ss);
+    }
+
+    /**
+     * Clip by global norm: with N = {@link #globalNorm}(arrays), when N &gt; maxNorm every array is
+     * scaled by maxNorm / N; otherwise nothing changes. When N is not finite (a NaN or infinite
+     * gradient) no array is scaled — scaling by maxNorm / ∞ = 0 would turn the infinities into NaN
+     * and hide the fault as an all-zero step — and the non-finite N is returned, for the caller to
+     * check with {@link Double#isFinite}. Pass a {@code float[][]} built once to keep the call
+     * allocation-free.
+     *
+     * @return N, the norm before clipping: NaN if any element is NaN, else +Inf if any is infinite
+     * @throws IllegalArgumentException if maxNorm is not &gt; 0 or an array is null
      */
     public static double clipByGlobalNorm(float maxNorm, float[]... arrays) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
         }
-        double ss = 0;
-        for (float[] a : arrays) {
-            ss += K.sumOfSquares(a, 0, a.length);
-        }
-        double norm = Math.sqrt(ss);
-        if (norm > maxNorm) {
+        double norm = globalNorm(arrays);
+        if (Double.isFinite(norm) && norm > maxNorm) {
             float f = (float) (maxNorm / norm);
             for (float[] a : arrays) {
                 K.scale(a.length, f, a, 0);

@@ -9,10 +9,10 @@ package dev.vecrnn.kernel;
  * <p>How it runs:
  * <ul>
  *   <li>m = 1 or n = 1: a GEMV (one pass over the matrix operand, no packing);</li>
- *   <li>otherwise the BLIS-style blocked product of the engine chosen once per JVM: {@code SimdGemm}
- *       (Vector API, an 8 × 2-vector micro-kernel on packed panels) when the module
- *       {@code jdk.incubator.vector} is present and {@code -Dvecrnn.simd=false} is not set, else
- *       {@link PlainGemm};</li>
+ *   <li>otherwise the BLIS-style blocked product of the engine {@link Vectorization} chose once per
+ *       JVM with the other kernels: {@code SimdGemm} (Vector API, an 8 × 2-vector micro-kernel on
+ *       packed panels) when the module {@code jdk.incubator.vector} is present and
+ *       {@code -Dvecrnn.simd=false} is not set, else {@link PlainGemm};</li>
  *   <li>a right-hand factor used in many products (a recurrent weight) can be packed once with
  *       {@link PackedMatrix#pack} and passed to
  *       {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)};</li>
@@ -62,26 +62,12 @@ public final class Gemm {
     /** Columns per part when cutting along N (re-packing A per part then costs a few % at most). */
     private static final int COLS_PER_PART = 512;
 
-    static final GemmEngine ENGINE = loadEngine();
+    /** The engine of every product, SIMD or plain as {@link Vectorization} chose for all kernels. */
+    static final GemmEngine ENGINE = Vectorization.GEMM;
     // Used only by the thread holding the pool.
     private static final GemmJob JOB = new GemmJob();
 
     private Gemm() {}
-
-    private static GemmEngine loadEngine() {
-        // The same probe as Vectorization: SIMD only when the module is in the boot layer and not
-        // forced off; the class is loaded reflectively so no FloatVector is touched otherwise.
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty(Vectorization.SIMD_PROPERTY, "true"))
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        if (wanted) {
-            try {
-                return (GemmEngine) Class.forName("dev.vecrnn.kernel.SimdGemm").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // fall through to the plain engine
-            }
-        }
-        return new PlainGemm();
-    }
 
     /** The engine in use, its species and block sizes, e.g. {@code "Species[float, 16, S_512_BIT] ..."}. */
     public static String describe() {

@@ -22,7 +22,7 @@ interface KernelProvider {
     /** out = g·y·(1−y). */
     void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
 
-    /** out = g·(1−y²). */
+    /** out = g·(1−y²), with 1−y² computed as one fused multiply-add. */
     void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
 
     /** max_j x[off + j] over n ≥ 1 elements. */
@@ -55,6 +55,10 @@ interface KernelProvider {
 
     void addColumnSums(int rows, int cols, float[] m, int off, int ld, float[] out, int outOff);
 
+    /**
+     * Σ_i x[off + i]²: each square exact in double (a float times a float fits in 53 bits), summed
+     * in double in an order fixed by n and the vector width, so the result is the same on every call.
+     */
     double sumOfSquares(float[] x, int off, int n);
 
     float dot(int n, float[] x, int xOff, float[] y, int yOff);

@@ -104,7 +104,7 @@ final class PlainKernelProvider implements KernelProvider {
     public void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = y[yOff + i];
-            out[outOff + i] = g[gOff + i] * (1f - v * v);
+            out[outOff + i] = g[gOff + i] * Math.fma(-v, v, 1f); // 1 − y² rounded once
         }
     }
 
@@ -219,11 +219,13 @@ final class PlainKernelProvider implements KernelProvider {
         }
     }
 
+    /** Σ x², in order i = 0, 1, …: each square is exact in double, the running sum is a double. */
     @Override
     public double sumOfSquares(float[] x, int off, int n) {
-        float s = 0f;
+        double s = 0;
         for (int i = 0; i < n; i++) {
-            s = Math.fma(x[off + i], x[off + i], s);
+            double v = x[off + i];
+            s += v * v;
         }
         return s;
     }

@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API side of {@link Baselines}, at the elementwise family's width. */
+/** Vector API side of {@link Baselines}, at the kernels' width. */
 final class SimdBaselines implements Baselines.Impl {
-    private static final VectorSpecies<Float> F = SimdKernelProvider.F;
+    private static final VectorSpecies<Float> F = SimdSpecies.FLOATS;
     private static final int L = F.length();
     private static final int CHAINS = 12;
 

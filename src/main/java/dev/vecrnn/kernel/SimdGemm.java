@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,18 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdGemm implements GemmEngine {
     /**
-     * Default width: 512 bits, measured 1.5–2.4× faster than 256 bits on this machine (JMH
-     * {@code GemmBench.sgemm}, one thread, same session, median GFLOPS 512-bit / 256-bit): 512³
-     * 178.6 / 87.4, 1024³ 186.6 / 95.0, 32×256×256 147.7 / 62.1, 64×512×512 112.1 / 59.1,
-     * 700×100×10000 151.1 / 92.7; only the GEMV 1×256×256 is even (38.7 / 41.9). The CPU (family
-     * 26) executes 512-bit FMAs at full width, so the 116 GFLOPS "peak" measured earlier for 256-bit
-     * chains is not this kernel's ceiling. Capped at the machine's preferred width.
+     * The species of every SIMD kernel family (chosen by {@link Vectorization}, see its DEFAULT_BITS),
+     * a constant: read from a non-constant field it would box every vector.
      */
-    static final int DEFAULT_BITS = 512;
-    static final int BITS = Math.min(Vectorization.requestedBits(DEFAULT_BITS),
-            FloatVector.SPECIES_PREFERRED.vectorBitSize());
-    /** A constant species: read from a non-constant field it would box every vector. */
-    static final VectorSpecies<Float> S = VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
+    static final VectorSpecies<Float> S = SimdSpecies.FLOATS;
     static final int L = S.length();
 
     // Lane rotations for summing a vector's lanes by a fixed tree: add the vector rotated by L/2,
@@ -54,18 +45,26 @@ final class SimdGemm implements GemmEngine {
      * but measured on this machine (JMH, 512 bits, alternating runs) KC = 256 was as fast or faster:
      * 512³ 187 / 181 vs 179 / 128 GFLOPS, 1024³ 126 / 182 vs 130 / 126 — fewer passes over C pay
      * more than the L1 misses cost (the hardware prefetcher streams the panel from L2).
+     * Default 256, {@code -Dvecrnn.gemm.kc} (checked by {@link Vectorization}).
      */
-    static final int KC = Integer.getInteger("vecrnn.gemm.kc", 256);
-    /** Rows of A packed at a time: MC × KC floats (256 KB) sit in L2 while every B panel passes. */
-    static final int MC = roundUp(Integer.getInteger("vecrnn.gemm.mc", 256), MR);
+    static final int KC = Vectorization.SETTINGS.kc();
+    /**
+     * Rows of A packed at a time: MC × KC floats (256 KB) sit in L2 while every B panel passes.
+     * Default 256, {@code -Dvecrnn.gemm.mc}, rounded up to a multiple of MR.
+     */
+    static final int MC = roundUp(Vectorization.SETTINGS.mc(), MR);
     /**
      * Products with at most this many rows (the recurrent steps) read a row-major A and B in place
      * instead of packing them: each B panel then serves only m / MR kernel calls, and packing
-     * (a scalar transpose for A) would cost a good part of the product.
+     * (a scalar transpose for A) would cost a good part of the product. Default 64,
+     * {@code -Dvecrnn.gemm.direct} (0: always pack).
      */
-    static final int DIRECT_MAX_M = Integer.getInteger("vecrnn.gemm.direct", 64);
-    /** Columns of B packed at a time: KC × NC floats (4 MB) in L3. */
-    static final int NC = roundUp(Integer.getInteger("vecrnn.gemm.nc", 4096), NR);
+    static final int DIRECT_MAX_M = Vectorization.SETTINGS.directMaxM();
+    /**
+     * Columns of B packed at a time: KC × NC floats (4 MB) in L3. Default 4096,
+     * {@code -Dvecrnn.gemm.nc}, rounded up to a multiple of NR.
+     */
+    static final int NC = roundUp(Vectorization.SETTINGS.nc(), NR);
 
     private static final ThreadLocal<GemmWorkspace> WS = ThreadLocal.withInitial(GemmWorkspace::new);
 
@@ -545,7 +544,7 @@ final class SimdGemm implements GemmEngine {
      * (the prefetchers fetch every row whole): one row × 200 × 256 took 2,324 ns, 1,360 ns from
      * packed panels.
      */
-    static final int GEMV_VECTORS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? 16 : 8;
+    static final int GEMV_VECTORS = SimdSpecies.MACHINE_BITS >= 512 ? 16 : 8;
 
     /**
      * acc[j] = Σ_p x[p]·M[p][j] for j &lt; cols, in passes of 16, 8 or 4 vectors of columns (the

@@ -11,9 +11,11 @@ import static dev.vecrnn.kernel.PlainKernelProvider.C5;
 import static dev.vecrnn.kernel.PlainKernelProvider.LOG2E;
 import static dev.vecrnn.kernel.PlainKernelProvider.ROUND_MAGIC;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,14 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * lane, with 2^n added to the exponent bits on its fast path.
  */
 final class SimdKernelProvider implements KernelProvider {
-    /**
-     * Default width of the elementwise family. Measured here (AMD EPYC, CPU family 26 = Zen 5, with
-     * full-width 512-bit units; JDK 25; {@code vecrnn bench}, one run each width): exp 4.0 vs 4.3,
-     * sigmoid 3.5 vs 3.5, tanh 3.3 vs 1.6 (noisy), softmax-xent 2.0 vs 1.4 elements/ns at 512 vs
-     * 256 bits; 512 is never clearly behind and wins for softmax.
-     */
-    static final int DEFAULT_BITS = 512;
-    static final VectorSpecies<Float> F = SimdSpecies.floats(Vectorization.requestedBits(DEFAULT_BITS));
+    /** The species of every SIMD kernel family (chosen by {@link Vectorization}, see its DEFAULT_BITS). */
+    static final VectorSpecies<Float> F = SimdSpecies.FLOATS;
     private static final int L = F.length();
 
     // Lane rotations for summing a vector's lanes by a fixed tree: add the vector rotated by L/2,
@@ -43,6 +39,11 @@ final class SimdKernelProvider implements KernelProvider {
     static final VectorShuffle<Float> ROT4 = VectorShuffle.fromOp(F, i -> (i + 4) % F.length());
     static final VectorShuffle<Float> ROT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
     static final VectorShuffle<Float> ROT1 = VectorShuffle.fromOp(F, i -> (i + 1) % F.length());
+
+    /** Half a vector of floats, widened for {@link #sumOfSquares} to D: doubles, the full width, the same lane count DL. */
+    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    private static final int DL = D.length();
 
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
     private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
@@ -425,9 +426,33 @@ final class SimdKernelProvider implements KernelProvider {
         }
     }
 
+    /**
+     * Σ x² in double: half a float vector at a time is widened to the double species of the full
+     * width (the same lane count), squared exactly and added into two double accumulators (even and
+     * odd steps); the accumulators' lanes are then added in lane order, and the last elements one by
+     * one. No {@code reduceLanes}, whose order differs between JIT tiers.
+     */
     @Override
     public double sumOfSquares(float[] x, int off, int n) {
-        return dot(n, x, off, x, off);
+        DoubleVector acc0 = DoubleVector.zero(D);
+        DoubleVector acc1 = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = n - 2 * DL; i <= bound; i += 2 * DL) {
+            DoubleVector v0 = (DoubleVector) FloatVector.fromArray(H, x, off + i).castShape(D, 0);
+            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(H, x, off + i + DL).castShape(D, 0);
+            acc0 = v0.fma(v0, acc0);
+            acc1 = v1.fma(v1, acc1);
+        }
+        DoubleVector acc = acc0.add(acc1);
+        double s = 0;
+        for (int k = 0; k < DL; k++) {
+            s += acc.lane(k);
+        }
+        for (; i < n; i++) {
+            double v = x[off + i];
+            s += v * v;
+        }
+        return s;
     }
 
     @Override

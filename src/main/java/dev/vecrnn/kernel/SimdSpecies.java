@@ -4,19 +4,22 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Builds the float species of a given width, capped at what this machine offers. */
+/**
+ * The one float species of every SIMD kernel family: the width {@link Vectorization} settled on,
+ * capped at the widest this machine offers (the cap needs the Vector API, so it is applied here).
+ */
 final class SimdSpecies {
     private SimdSpecies() {}
 
+    /** Bits of the machine's widest float vector. */
+    static final int MACHINE_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+
     /**
-     * The float species of {@code bits} bits, or the preferred one when the machine's vectors are
-     * narrower. Assign the result to a {@code static final} field: a species read from anything but
-     * a constant makes C2 box every vector.
+     * The float species of every SIMD kernel. Copy it into a {@code static final} field of the class
+     * that uses it: a species read from anything but a constant makes C2 box every vector.
      */
-    static VectorSpecies<Float> floats(int bits) {
-        int max = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        return VectorSpecies.of(float.class, VectorShape.forBitSize(Math.min(bits, max)));
-    }
+    static final VectorSpecies<Float> FLOATS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.min(Vectorization.SETTINGS.bits(), MACHINE_BITS)));
 
     /**
      * The bits of a mask whose first {@code count} lanes are set, for {@code VectorMask.fromLong}.

@@ -2,6 +2,7 @@ package dev.vecrnn.nn;
 
 import dev.vecrnn.kernel.Activation;
 import dev.vecrnn.kernel.Softmax;
+import dev.vecrnn.util.SeededRandom;
 
 /**
  * The Elman recurrence over dense input rows (no embedding, no window), for streaming use (workload

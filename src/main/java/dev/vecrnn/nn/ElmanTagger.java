@@ -3,6 +3,7 @@ package dev.vecrnn.nn;
 import dev.vecrnn.kernel.Blas;
 import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.kernel.Parallel;
+import dev.vecrnn.util.SeededRandom;
 
 import java.util.Arrays;
 

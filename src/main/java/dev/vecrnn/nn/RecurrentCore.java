@@ -6,6 +6,7 @@ import dev.vecrnn.kernel.Gating;
 import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.kernel.Softmax;
+import dev.vecrnn.util.SeededRandom;
 
 import java.util.ArrayList;
 import java.util.Arrays;

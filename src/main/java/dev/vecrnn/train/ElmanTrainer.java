@@ -3,7 +3,7 @@ package dev.vecrnn.train;
 import dev.vecrnn.data.EncodedCorpus;
 import dev.vecrnn.data.TaggingVocabulary;
 import dev.vecrnn.nn.ElmanTagger;
-import dev.vecrnn.nn.SeededRandom;
+import dev.vecrnn.util.SeededRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

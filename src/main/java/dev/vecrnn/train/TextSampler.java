@@ -2,7 +2,7 @@ package dev.vecrnn.train;
 
 import dev.vecrnn.nn.LanguageModel;
 import dev.vecrnn.nn.RecurrentState;
-import dev.vecrnn.nn.SeededRandom;
+import dev.vecrnn.util.SeededRandom;
 import java.util.Objects;
 
 /**

@@ -169,4 +169,36 @@ class ActivationTest {
                 () -> Activation.tanh(x, 0, new float[4], 0, 10));
         assertTrue(e.getMessage().contains("10") && e.getMessage().contains("4"), e.getMessage());
     }
+
+    /**
+     * The plain provider is the definition of the backward forms: the active one (SIMD in the SIMD
+     * runs) must give the same bits — both compute g·(y·(1−y)) and g·fma(−y, y, 1) lane by lane,
+     * so the stated tolerance is 0 ulp — over every tail length and offset.
+     */
+    @Test
+    void backwardFormsMatchThePlainDefinitionBitForBit() {
+        KernelProvider plain = new PlainKernelProvider();
+        KernelProvider active = Vectorization.PROVIDER;
+        Random rnd = new Random(13);
+        for (int n = 0; n <= 70; n++) {
+            for (int off : new int[] {0, 3}) {
+                float[] y = Reference.guarded(rnd, off, n, -1f, 1f);
+                float[] g = Reference.guarded(rnd, off, n, -3f, 3f);
+                float[] want = new float[off + n];
+                float[] got = new float[off + n];
+                plain.tanhBackward(y, off, g, off, want, off, n);
+                active.tanhBackward(y, off, g, off, got, off, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToRawIntBits(want[off + i]), Float.floatToRawIntBits(got[off + i]),
+                            "tanhBackward n=" + n + " i=" + i + ": " + want[off + i] + " vs " + got[off + i]);
+                }
+                plain.sigmoidBackward(y, off, g, off, want, off, n);
+                active.sigmoidBackward(y, off, g, off, got, off, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToRawIntBits(want[off + i]), Float.floatToRawIntBits(got[off + i]),
+                            "sigmoidBackward n=" + n + " i=" + i);
+                }
+            }
+        }
+    }
 }

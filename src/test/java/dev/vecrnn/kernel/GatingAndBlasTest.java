@@ -1,7 +1,9 @@
 package dev.vecrnn.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -158,5 +160,78 @@ class GatingAndBlasTest {
         assertEquals(1.0, again, 1e-6);
         assertEquals(0.6f, a[0], 1e-6f, "no scaling under the limit");
         assertThrows(IllegalArgumentException.class, () -> Blas.clipByGlobalNorm(0f, a));
+    }
+
+    @Test
+    void sumOfSquaresAccumulatesInDouble() {
+        // 1e7 ones sum to exactly 1e7 in both providers.
+        float[] ones = new float[10_000_000];
+        java.util.Arrays.fill(ones, 1f);
+        assertEquals(1e7, Blas.sumOfSquares(ones, 0, ones.length), 0.0);
+        assertEquals(1e7, new PlainKernelProvider().sumOfSquares(ones, 0, ones.length), 0.0);
+        // 1 and 2^20 − 1 squares of 2^-26: each is below half a float ulp of 1, so a float running
+        // sum (or a float lane holding the 1) would drop them all; in double every one counts.
+        float[] mixed = new float[1 << 20];
+        java.util.Arrays.fill(mixed, 0x1p-13f);
+        mixed[0] = 1f;
+        double want = 1.0 + ((1 << 20) - 1) * 0x1p-26;
+        assertEquals(want, Blas.sumOfSquares(mixed, 0, mixed.length), 0.0);
+        // Finite floats whose squares overflow float still give a finite double sum.
+        float[] big = {Float.MAX_VALUE, -Float.MAX_VALUE, 1e30f};
+        double m = Float.MAX_VALUE;
+        assertEquals(2 * m * m + 1e60, Blas.sumOfSquares(big, 0, 3), 1e-12 * m * m);
+    }
+
+    /**
+     * The active provider against the plain definition: the squares are exact in both and only the
+     * order of the double additions differs, so they agree to a relative 1e-12 (n·2^-53 bounds it);
+     * and each returns the same bits on every call, before and after the JIT has compiled it.
+     */
+    @Test
+    void sumOfSquaresMatchesPlainAndIsDeterministic() {
+        KernelProvider plain = new PlainKernelProvider();
+        Random rnd = new Random(21);
+        float[] x = rand(rnd, 1000);
+        for (int n = 0; n <= 70; n++) {
+            for (int off : new int[] {0, 1, 7}) {
+                double p = plain.sumOfSquares(x, off, n);
+                double s = Blas.sumOfSquares(x, off, n);
+                assertEquals(p, s, 1e-12 * p, "n=" + n + " off=" + off);
+            }
+        }
+        double cold = Blas.sumOfSquares(x, 3, 997);
+        double coldPlain = plain.sumOfSquares(x, 3, 997);
+        for (int it = 0; it < 20_000; it++) { // enough calls for C2 to compile the loops
+            Blas.sumOfSquares(x, 3, 997);
+            plain.sumOfSquares(x, 3, 997);
+        }
+        assertEquals(Double.doubleToRawLongBits(cold), Double.doubleToRawLongBits(Blas.sumOfSquares(x, 3, 997)));
+        assertEquals(Double.doubleToRawLongBits(coldPlain), Double.doubleToRawLongBits(plain.sumOfSquares(x, 3, 997)));
+    }
+
+    @Test
+    void clipByGlobalNormLeavesNonFiniteGradientsAlone() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (int len : new int[] {1, 5, 40}) { // the bad value in the vector body and in the tail
+                float[] a = new float[len], b = {30f, -40f};
+                for (int i = 0; i < len; i++) {
+                    a[i] = 10f + i;
+                }
+                a[len - 1] = bad;
+                float[] a0 = a.clone(), b0 = b.clone();
+                double norm = Blas.clipByGlobalNorm(1f, a, b);
+                if (Float.isNaN(bad)) {
+                    assertTrue(Double.isNaN(norm), "NaN gradient: norm " + norm);
+                } else {
+                    assertEquals(Double.POSITIVE_INFINITY, norm, "infinite gradient");
+                }
+                assertArrayEquals(a0, a, "nothing scaled");
+                assertArrayEquals(b0, b, "nothing scaled");
+                assertEquals(norm, Blas.globalNorm(a, b));
+            }
+        }
+        float[] both = {Float.POSITIVE_INFINITY, Float.NaN};
+        assertTrue(Double.isNaN(Blas.clipByGlobalNorm(1f, both)), "NaN wins over Inf");
+        assertThrows(IllegalArgumentException.class, () -> Blas.globalNorm(new float[1], null));
     }
 }

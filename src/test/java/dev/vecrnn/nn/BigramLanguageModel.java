@@ -1,5 +1,7 @@
 package dev.vecrnn.nn;
 
+import dev.vecrnn.util.SeededRandom;
+
 /**
  * A small real {@link LanguageModel} for testing what is built on the interface (the trainer, the
  * sampler) without the SCRN: logits of the next word = w[input] + b, a V × V table and a bias, loss the

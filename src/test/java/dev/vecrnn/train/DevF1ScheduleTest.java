@@ -1,12 +1,11 @@
 package dev.vecrnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.vecrnn.nn.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecrnn.train.DevF1Schedule.Action;
+import dev.vecrnn.util.SeededRandom;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

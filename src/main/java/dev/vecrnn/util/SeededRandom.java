@@ -1,4 +1,4 @@
-package dev.vecrnn.nn;
+package dev.vecrnn.util;
 
 /**
  * The library's seeded generator: SplitMix64 (Steele, Lea, Flood 2014). Bit-for-bit the same stream

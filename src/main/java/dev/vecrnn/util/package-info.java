@@ -1,0 +1,2 @@
+/** Small utilities shared by every layer: the seeded generator. */
+package dev.vecrnn.util;
