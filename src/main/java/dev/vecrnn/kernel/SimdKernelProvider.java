@@ -11,11 +11,9 @@ import static dev.vecrnn.kernel.PlainKernelProvider.C5;
 import static dev.vecrnn.kernel.PlainKernelProvider.LOG2E;
 import static dev.vecrnn.kernel.PlainKernelProvider.ROUND_MAGIC;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -40,10 +38,6 @@ final class SimdKernelProvider implements KernelProvider {
     static final VectorShuffle<Float> ROT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
     static final VectorShuffle<Float> ROT1 = VectorShuffle.fromOp(F, i -> (i + 1) % F.length());
 
-    /** Half a vector of floats, widened for {@link #sumOfSquares} to D: doubles, the full width, the same lane count DL. */
-    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
-    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
-    private static final int DL = D.length();
 
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
     private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
@@ -427,29 +421,15 @@ final class SimdKernelProvider implements KernelProvider {
     }
 
     /**
-     * Σ x² in double: half a float vector at a time is widened to the double species of the full
-     * width (the same lane count), squared exactly and added into two double accumulators (even and
-     * odd steps); the accumulators' lanes are then added in lane order, and the last elements one by
-     * one. No {@code reduceLanes}, whose order differs between JIT tiers.
+     * Σ x² in double, element by element in order: the same arithmetic as the plain provider. A
+     * widening vector version (half float vectors cast to doubles, lanes read back with lane(k)) let
+     * C2 allocate on some compilations, which the allocation tests caught.
      */
     @Override
     public double sumOfSquares(float[] x, int off, int n) {
-        DoubleVector acc0 = DoubleVector.zero(D);
-        DoubleVector acc1 = DoubleVector.zero(D);
-        int i = 0;
-        for (int bound = n - 2 * DL; i <= bound; i += 2 * DL) {
-            DoubleVector v0 = (DoubleVector) FloatVector.fromArray(H, x, off + i).castShape(D, 0);
-            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(H, x, off + i + DL).castShape(D, 0);
-            acc0 = v0.fma(v0, acc0);
-            acc1 = v1.fma(v1, acc1);
-        }
-        DoubleVector acc = acc0.add(acc1);
         double s = 0;
-        for (int k = 0; k < DL; k++) {
-            s += acc.lane(k);
-        }
-        for (; i < n; i++) {
-            double v = x[off + i];
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
             s += v * v;
         }
         return s;
