@@ -42,7 +42,8 @@ final class TaggerCommand {
               --hidden N         hidden units nh (default 200)
               --emb N            embedding width de (default 50)
               --window N         context window cs, odd (default 7)
-              --batch N          sentences per SGD update (default 1, the tutorial's)
+              --batch N          sentences per SGD update (default 1, the tutorial's); their gradients are
+                                 summed, not averaged, so --lr takes N-times larger steps: divide it by N
               --threads N        threads for batches of more than 16 sentences and large products
                                  (default 1; the result is the same bit for bit for any N)
               --seed N           seeds the parameters and the shuffles (default 345)
