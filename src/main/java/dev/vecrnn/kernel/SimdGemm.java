@@ -61,6 +61,14 @@ final class SimdGemm implements GemmEngine {
      */
     static final int DIRECT_MAX_M = Vectorization.SETTINGS.directMaxM();
     /**
+     * A row-major A is also read in place, whatever m, when a column block of B has at most this many
+     * columns (8 panels): packing A is a scalar transpose of every element, repaid only by the panels
+     * of B that reuse it. Measured (plain timing loop, 512 bits, m = 1024, k = 2048): packed vs in
+     * place 104 / 181 GFLOPS at n = 64, 138 / 186 at 128, 171 / 183 at 256, 188 / 187 at 384,
+     * 196 / 187 at 512; the SCRN's dX = dZ·Wᵀ (1120 × 141 × 10000) 124 / 159.
+     */
+    static final int DIRECT_A_MAX_N = 8 * NR;
+    /**
      * Columns of B packed at a time: KC × NC floats (4 MB) in L3. Default 4096,
      * {@code -Dvecrnn.gemm.nc}, rounded up to a multiple of NR.
      */
@@ -172,7 +180,7 @@ final class SimdGemm implements GemmEngine {
         boolean direct = ldb != 0;
         // Few rows of a row-major A: read in place too (see DIRECT_MAX_M); only a ragged last row
         // panel is packed, zero-padded, so the kernel never reads past the view.
-        boolean directA = !transA && m <= DIRECT_MAX_M;
+        boolean directA = !transA && (m <= DIRECT_MAX_M || nc <= DIRECT_A_MAX_N);
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
             int fullRows = mc - mc % MR;
