@@ -111,7 +111,7 @@ public final class ElmanTagger {
         rng.fillUniform(w.values(), 0.2f);
         embedding = new EmbeddingRows(emb);
         recurrence = new SigmoidRecurrence(wh);
-        output = new SoftmaxOutput(w, b);
+        output = new SoftmaxOutput(w, b, false);
         shards[0] = new Shard(true);
     }
 

@@ -9,7 +9,7 @@ package dev.vecrnn.nn;
  * of a batch, so shards run at the same time.
  */
 public interface OutputLayer {
-    /** The width of an input row. */
+    /** The width of an input row (a layer with a folded bias reads one more column, a constant 1). */
     int inputSize();
 
     /** The number of classes. */

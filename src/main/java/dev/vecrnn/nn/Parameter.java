@@ -63,12 +63,13 @@ public final class Parameter {
     }
 
     /**
-     * A parameter that is the block of {@code backing}'s elements [offset, offset + rows·cols) seen as a
-     * rows × cols matrix, sharing its arrays: for example the SCRN's {@code ho} and {@code so}, stacked
-     * as one (nh + ns) × nout weight so that the output projection of [h ‖ s] is one product.
+     * A parameter that is the block of {@code backing}'s elements [offset, offset + size) seen in the
+     * given shape, sharing its arrays: for example the SCRN's {@code ho}, {@code so} and {@code b},
+     * stacked as one (nh + ns + 1) × nout weight so that the output projection of [h ‖ s ‖ 1] is one
+     * product.
      */
-    static Parameter view(String name, Parameter backing, int offset, int rows, int cols) {
-        return new Parameter(name, backing, offset, new int[] {rows, cols});
+    static Parameter view(String name, Parameter backing, int offset, int... shape) {
+        return new Parameter(name, backing, offset, shape);
     }
 
     /** The parameter's name, e.g. {@code "wx"}. */

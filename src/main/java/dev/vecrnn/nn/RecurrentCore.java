@@ -28,7 +28,8 @@ import java.util.List;
  * step (it does not depend on h); a := S·sh for all steps in one GEMM written straight into the hidden
  * blocks, plus the gathered x·xh rows; the {@link SigmoidRecurrence} (per step one GEMM accumulating
  * h_{t−1}·hh into a, then σ in place); the output of all steps through the {@link OutputLayer} as one
- * GEMM over [h ‖ s], which lie side by side in one buffer against the stacked weight [ho ; so].
+ * GEMM over [h ‖ s ‖ 1], which lie side by side in one buffer against the stacked weight
+ * [ho ; so ; b] (the bias folded into the product, see {@link SoftmaxOutput}).
  * Backward mirrors it. Batches of more than {@value #SHARD_STREAMS} streams are cut into shards of
  * consecutive streams, each with its own workspace, run on the {@link Parallel} pool and summed in
  * shard order: the same bits on any number of threads. Nothing is allocated in the steady state.
@@ -37,11 +38,12 @@ final class RecurrentCore {
     /** Streams per shard. */
     static final int SHARD_STREAMS = 16;
 
-    final int nin, nh, ns, nout, ld;
+    /** ld = nh + ns + 1: a row of the state buffer is [h ‖ s ‖ 1], the 1 at column {@link #one}. */
+    final int nin, nh, ns, nout, ld, one;
     final RateMode rateMode;
     final OutputActivation activation;
     final Parameter xs, xh, sh, hh, ho, so, b, r, xr, br, bh;
-    private final Parameter outWeight;     // [ho ; so], (nh + ns) × nout; ho and so are views of it
+    private final Parameter outWeight;     // [ho ; so ; b], (nh + ns + 1) × nout; ho, so and b are views of it
     final ParameterSet params;
     private final Parameter[] denseParams; // updated by dense SGD whatever the input kind
     private final EmbeddingRows[] tables;  // xs, xh, xr: sparse when the last gradient came from word ids
@@ -72,7 +74,8 @@ final class RecurrentCore {
         this.nh = nh;
         this.ns = ns;
         this.nout = nout;
-        this.ld = nh + ns;
+        this.one = nh + ns;
+        this.ld = nh + ns + 1;
         this.rateMode = rateMode;
         this.activation = activation;
         boolean ctx = ns > 0;
@@ -80,10 +83,10 @@ final class RecurrentCore {
         xh = new Parameter(names[1], nin, nh);
         sh = ctx ? new Parameter(names[2], ns, nh) : null;
         hh = new Parameter(names[3], nh, nh);
-        outWeight = new Parameter(ctx ? "[" + names[4] + " ; " + names[5] + "]" : names[4], ld, nout);
-        ho = ctx ? Parameter.view(names[4], outWeight, 0, nh, nout) : outWeight;
+        outWeight = new Parameter("[" + names[4] + (ctx ? " ; " + names[5] : "") + " ; " + names[6] + "]", ld, nout);
+        ho = Parameter.view(names[4], outWeight, 0, nh, nout);
         so = ctx ? Parameter.view(names[5], outWeight, nh * nout, ns, nout) : null;
-        b = new Parameter(names[6], nout);
+        b = Parameter.view(names[6], outWeight, (nh + ns) * nout, nout);
         r = ctx && rateMode == RateMode.VECTOR ? new Parameter(names[7], ns) : null;
         xr = ctx && rateMode == RateMode.MATRIX ? new Parameter(names[8], nin, ns) : null;
         br = ctx && rateMode == RateMode.MATRIX ? new Parameter(names[9], ns) : null;
@@ -96,7 +99,7 @@ final class RecurrentCore {
         }
         params = new ParameterSet(all.toArray(Parameter[]::new));
         List<Parameter> dense = new ArrayList<>();
-        for (Parameter p : new Parameter[] {sh, hh, outWeight, b, r, br, bh}) {
+        for (Parameter p : new Parameter[] {sh, hh, outWeight, r, br, bh}) {
             if (p != null) {
                 dense.add(p);
             }
@@ -113,7 +116,7 @@ final class RecurrentCore {
         }
         tables = t.toArray(EmbeddingRows[]::new);
         recurrence = new SigmoidRecurrence(hh);
-        output = new SoftmaxOutput(outWeight, b);
+        output = new SoftmaxOutput(outWeight, b, true);
         rate = new float[ns];
         initialise(seed, alpha, elmanInit);
         shards[0] = new Shard(true);
@@ -128,7 +131,7 @@ final class RecurrentCore {
         if (elmanInit) {
             rng.fillUniform(xh.values(), 0.2f);
             rng.fillUniform(hh.values(), 0.2f);
-            rng.fillUniform(outWeight.values(), 0.2f);
+            rng.fillUniform(outWeight.values(), 0, nh * nout, 0.2f);
             return;
         }
         for (Parameter p : new Parameter[] {xs, xh, sh, hh, ho, so, xr}) {
@@ -416,8 +419,9 @@ final class RecurrentCore {
             Blas.axpy(p.size(), -lr, p.gradient(), p.offset(), p.values(), p.offset());
             p.markModified();
         }
-        if (ho != outWeight) {
-            ho.markModified();
+        ho.markModified();
+        b.markModified();
+        if (so != null) {
             so.markModified();
         }
         for (EmbeddingRows t : tables) {
@@ -501,6 +505,9 @@ final class RecurrentCore {
                     dRates = new float[c * ns];
                 }
                 hs = new float[(c + Math.max(slots, SHARD_STREAMS)) * ld];
+                for (int i = one; i < hs.length; i += ld) {
+                    hs[i] = 1f; // the constant input of the folded output bias; nothing else writes this column
+                }
                 dhs = new float[c * ld];
                 carry = new float[Math.max(slots, SHARD_STREAMS) * ns];
                 running = new int[Math.max(steps, running.length)];
@@ -627,7 +634,7 @@ final class RecurrentCore {
             return out.forward(rows, hs, slots * ld, ld, targets, 0, scale, null);
         }
 
-        /** pre = [h ‖ s]·W + b and out = g(pre) for every row (the outputs API). */
+        /** pre = [h ‖ s ‖ 1]·[ho ; so ; b] and out = g(pre) for every row (the outputs API). */
         void activate() {
             if (pre.length < rows * nout) {
                 pre = new float[cap * nout];
@@ -683,7 +690,7 @@ final class RecurrentCore {
         /** Backward from the output layer's score gradient: every gradient of this shard. */
         void backwardFromLogits() {
             final int block = slots * ld;
-            // output: ∂[ho ; so], ∂b, and d[h ‖ s] for every step
+            // output: ∂[ho ; so ; b] and d[h ‖ s] for every step
             out.backward(rows, hs, block, ld, dhs, 0, ld);
             // through time: dz_t in the hidden columns, ∂hh
             recurrence.backward(slots, steps, running, hs, 0, ld, dhs, 0, ld, dense.array(gHh), dense.offset(gHh));

@@ -14,9 +14,9 @@ package dev.vecrnn.nn;
  * <p>Parameters (in this order): {@code xs} nin × ns, {@code xh} nin × nh, {@code sh} ns × nh,
  * {@code hh} nh × nh, {@code ho} nh × nout, {@code so} ns × nout, {@code b} nout, and {@code r} (ns,
  * the rate logits r̂, r = σ(r̂)) in the {@link RateMode#VECTOR} mode, or {@code xr} nin × ns and
- * {@code br} ns (r_t = σ(x_t·xr + br)) in the {@link RateMode#MATRIX} mode. {@code ho} and {@code so}
- * are two blocks of one stacked (nh + ns) × nout array ({@link Parameter#offset()} says where), so the
- * output projection of [h ‖ s] is one product. Initialisation (theanets' rule, from the seed): every
+ * {@code br} ns (r_t = σ(x_t·xr + br)) in the {@link RateMode#MATRIX} mode. {@code ho}, {@code so} and
+ * {@code b} are the blocks of one stacked (nh + ns + 1) × nout array ({@link Parameter#offset()} says
+ * where), so the output projection of [h ‖ s ‖ 1] is one product, bias included. Initialisation (theanets' rule, from the seed): every
  * matrix N(0, 1/√(rows + cols)), r̂ ~ N(0, 1), the biases 0; the constant rates of the uniform and log
  * modes are drawn after them.
  *

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * (workload R2; the SCRN counterpart of {@link DenseElman.Stepper}):
  *
  * <pre>
- *   s = r ⊙ (x·xs) + (1 − r) ⊙ s;   h = σ(x·xh + s·sh + h·hh);   out = g([h ‖ s]·[ho ; so] + b)
+ *   s = r ⊙ (x·xs) + (1 − r) ⊙ s;   h = σ(x·xh + s·sh + h·hh);   out = g([h ‖ s ‖ 1]·[ho ; so ; b])
  * </pre>
  *
  * Each product is a one-row GEMV; the parameters are read live (no cache), so an update is seen at
@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 public final class ScrnStepper {
     private final RecurrentCore core;
-    private final int nin, nh, ns, nout, ld;
+    private final int nin, nh, ns, nout, ld;  // hs is [h ‖ s ‖ 1], ld long
     private final float[] hs;      // [h ‖ s]
     private final float[] u, z, r;
     private final float[] outWeightValues;
@@ -32,6 +32,7 @@ public final class ScrnStepper {
         this.nout = core.nout;
         this.ld = core.ld;
         this.hs = new float[ld];
+        hs[core.one] = 1f;
         this.u = new float[ns];
         this.z = new float[nh];
         this.r = new float[ns];
@@ -41,6 +42,7 @@ public final class ScrnStepper {
     /** The state back to zero (h = 0, s = 0): the start of a new stream. */
     public void reset() {
         Arrays.fill(hs, 0f);
+        hs[core.one] = 1f;
     }
 
     /** One step of dense input: x (inputSize floats) in, out = g(pre) (outputSize floats) out. */
@@ -142,8 +144,8 @@ public final class ScrnStepper {
     }
 
     private void scores(float[] out, int oOff) {
-        System.arraycopy(core.b.values(), 0, out, oOff, nout);
-        MatVec.addRowTimes(ld, nout, hs, 0, outWeightValues, 0, nout, out, oOff);
+        Arrays.fill(out, oOff, oOff + nout, 0f);
+        MatVec.addRowTimes(ld, nout, hs, 0, outWeightValues, 0, nout, out, oOff); // [h ‖ s ‖ 1]·[ho ; so ; b]
     }
 
     /** Copies h (hiddenSize floats) into out[off..]. */

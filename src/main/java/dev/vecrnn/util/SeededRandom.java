@@ -27,7 +27,6 @@ public final class SeededRandom {
         return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
-    /** Fills a[i] = scale · U(−1, 1) in order (exactly: scale · (2u − 1), u on the 2^−24 grid). */
     /** A standard normal deviate (Box–Muller over two {@link #nextLong()} draws, the second deviate dropped). */
     public double nextGaussian() {
         double u1 = ((nextLong() >>> 11) + 1) * 0x1.0p-53; // (0, 1]: log is finite
@@ -35,8 +34,14 @@ public final class SeededRandom {
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
+    /** Fills a[i] = scale · U(−1, 1) in order (exactly: scale · (2u − 1), u on the 2^−24 grid). */
     public void fillUniform(float[] a, float scale) {
-        for (int i = 0; i < a.length; i++) {
+        fillUniform(a, 0, a.length, scale);
+    }
+
+    /** {@link #fillUniform(float[], float)} on a[off, off + n). */
+    public void fillUniform(float[] a, int off, int n, float scale) {
+        for (int i = off; i < off + n; i++) {
             a[i] = scale * (2f * nextFloat() - 1f);
         }
     }
