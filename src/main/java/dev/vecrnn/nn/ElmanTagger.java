@@ -301,7 +301,7 @@ public final class ElmanTagger {
             shards[i].layout(words, labels, order, i, shardCount, count);
         }
         if (backward) {
-            recurrence.prepareBackward();
+            recurrence.prepareBackward(count);
         }
         taskWords = words;
         taskBackward = backward;

@@ -241,7 +241,7 @@ final class RecurrentCore {
         }
         refreshRates();
         if (backward) {
-            recurrence.prepareBackward();
+            recurrence.prepareBackward(Math.min(streams, SHARD_STREAMS));
         }
         taskState = state;
         taskSteps = steps;
@@ -317,7 +317,7 @@ final class RecurrentCore {
                     + (long) steps * state.streams() * nout + " floats, got " + (dOut == null ? "null" : dOut.length));
         }
         refreshRates();
-        recurrence.prepareBackward();
+        recurrence.prepareBackward(state.streams());
         shardCount = 1;
         Shard s = shards[0];
         s.load(state, 0, state.streams(), steps, ids, x, null);

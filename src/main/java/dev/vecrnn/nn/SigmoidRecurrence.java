@@ -82,8 +82,15 @@ final class SigmoidRecurrence {
         }
     }
 
-    /** Refreshes the transposed copy of wh that {@link #backward} reads; call once per batch, before the shards run. */
-    void prepareBackward() {
+    /**
+     * Refreshes the transposed copy of wh that {@link #backward} reads when a step has more than
+     * {@value #SMALL_M} running rows; call once per batch, before the shards run, with the most rows
+     * any step of the batch will have (a batch of one or two sentences needs no copy).
+     */
+    void prepareBackward(int maxRows) {
+        if (maxRows <= SMALL_M) {
+            return;
+        }
         float[] w = wh.values();
         int wOff = wh.offset();
         for (int i = 0; i < nh; i++) {

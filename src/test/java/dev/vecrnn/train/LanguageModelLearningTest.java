@@ -79,4 +79,78 @@ class LanguageModelLearningTest {
         assertEquals(ppl[0], ppl[1]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(ho[0], ho[1]);
     }
+
+    /**
+     * Sequences "key, 8–14 fillers, ?, answer(key)": the answer is the key's partner, 10–16 words back,
+     * behind fillers drawn at random. Keys 0–3, fillers 4–11, "?" 12, answers 13–16.
+     */
+    static int[] longMemoryCorpus(long seed, int n) {
+        return longMemoryCorpus(seed, n, 8, 7);
+    }
+
+    static int[] longMemoryCorpus(long seed, int n, int minGap, int gaps) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] tokens = new int[n];
+        int i = 0;
+        while (i < n) {
+            int key = rnd.nextInt(4);
+            int gap = minGap + rnd.nextInt(gaps);
+            int[] seq = new int[gap + 3];
+            seq[0] = key;
+            for (int g = 1; g <= gap; g++) {
+                seq[g] = 4 + rnd.nextInt(8);
+            }
+            seq[gap + 1] = 12;
+            seq[gap + 2] = 13 + key;
+            for (int t : seq) {
+                if (i < n) {
+                    tokens[i++] = t;
+                }
+            }
+        }
+        return tokens;
+    }
+
+    /** Mean −log p(answer) over the answers of a long-memory stream, read one step at a time. */
+    static double answerNll(LanguageModel m, int[] tokens) {
+        dev.vecrnn.nn.RecurrentState st = m.newState(1);
+        float[] logits = new float[m.vocabularySize()];
+        double nll = 0;
+        int count = 0;
+        for (int i = 0; i + 1 < tokens.length; i++) {
+            m.step(st, tokens[i], logits);
+            if (tokens[i] == 12) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (float z : logits) {
+                    max = Math.max(max, z);
+                }
+                double sum = 0;
+                for (float z : logits) {
+                    sum += Math.exp(z - max);
+                }
+                nll += Math.log(sum) + max - logits[tokens[i + 1]];
+                count++;
+            }
+        }
+        return nll / count;
+    }
+
+    @Test
+    void theScrnRemembersFartherBackThanAnElmanNetworkOfTheSameSize() {
+        // the answer stands 5-7 words after its key; 16 units each: the Elman network all sigmoid, the
+        // SCRN 8 sigmoid + 8 context units (learned rates). Measured when written: answer NLL Elman 1.49
+        // (no better than guessing one of 4 keys, log 4 = 1.39), SCRN 0.02.
+        int v = 17;
+        int[] train = longMemoryCorpus(11, 40_000, 3, 3), valid = longMemoryCorpus(12, 3000, 3, 3),
+                test = longMemoryCorpus(13, 3000, 3, 3);
+        LanguageModelTrainingOptions o = LanguageModelTrainingOptions.defaults().withStreams(16).withBptt(35)
+                .withEpochs(15).withLearningRate(10);
+        ElmanLanguageModel elman = new ElmanLanguageModel(v, 16, 5);
+        double elmanPpl = new LanguageModelTrainer(o).train(elman, train, valid, test).testPerplexity();
+        ScrnNetwork scrn = new ScrnNetwork(ScrnConfig.languageModel(v, 8, 8, RateMode.VECTOR), 5);
+        double scrnPpl = new LanguageModelTrainer(o).train(scrn, train, valid, test).testPerplexity();
+        double elmanAnswer = answerNll(elman, test), scrnAnswer = answerNll(scrn, test);
+        assertTrue(scrnAnswer < 0.25 * elmanAnswer, "answer NLL: SCRN " + scrnAnswer + " vs Elman " + elmanAnswer);
+        assertTrue(scrnPpl < elmanPpl, "test perplexity: SCRN " + scrnPpl + " vs Elman " + elmanPpl);
+    }
 }
