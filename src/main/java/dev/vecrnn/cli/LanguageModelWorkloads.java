@@ -38,17 +38,19 @@ final class LanguageModelWorkloads {
                 targets[i][j] = rnd.nextInt(V);
             }
         }
+        // with --threads N > 1, each at one thread and then at N in the same run
         if (r.options().selected("S1")) {
             ModelWorkloads.atOneAndNThreads(threads, t -> train(r, "S1", scrn(100), inputs, targets, t));
-            Gemm.setThreads(threads);
-            infer(r, "S1", scrn(100), inputs, targets, threads);
+            ModelWorkloads.atOneAndNThreads(threads, t -> infer(r, "S1", scrn(100), inputs, targets, t));
         }
         if (r.options().selected("S2")) {
-            train(r, "S2", scrn(300), inputs, targets, threads);
+            ModelWorkloads.atOneAndNThreads(threads, t -> train(r, "S2", scrn(300), inputs, targets, t));
         }
         if (r.options().selected("L1")) {
-            train(r, "L1", new ElmanLanguageModel(V, 100, 345), inputs, targets, threads);
+            ModelWorkloads.atOneAndNThreads(threads,
+                    t -> train(r, "L1", new ElmanLanguageModel(V, 100, 345), inputs, targets, t));
         }
+        Gemm.setThreads(threads);
         if (r.options().selected("R2")) {
             ScrnNetwork cell = new ScrnNetwork(new ScrnConfig(256, 256, 64, 128, RateMode.VECTOR, 0.95f,
                     OutputActivation.SOFTMAX), 345);

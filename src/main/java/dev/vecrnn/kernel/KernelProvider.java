@@ -57,9 +57,33 @@ interface KernelProvider {
 
     /**
      * Σ_i x[off + i]²: each square exact in double (a float times a float fits in 53 bits), summed
-     * in double in an order fixed by n and the vector width, so the result is the same on every call.
+     * in double in a fixed order (four interleaved running sums, element i into sum i mod 4, then
+     * (s0 + s1) + (s2 + s3)), so the result is the same on every call and in every mode. Written once
+     * here for both providers: four independent additions per step keep the adder busy (the global
+     * norm reads every gradient each training step), and a widening Vector API version read its lanes
+     * back in a way C2 sometimes compiled to allocating code.
      */
-    double sumOfSquares(float[] x, int off, int n);
+    default double sumOfSquares(float[] x, int off, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = off;
+        int end = off + n;
+        for (; i + 3 < end; i += 4) {
+            double a = x[i], b = x[i + 1], c = x[i + 2], d = x[i + 3];
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += d * d;
+        }
+        for (int j = 0; i < end; i++, j++) {
+            double v = x[i];
+            switch (j) {
+                case 0 -> s0 += v * v;
+                case 1 -> s1 += v * v;
+                default -> s2 += v * v;
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
 
     float dot(int n, float[] x, int xOff, float[] y, int yOff);
 }

@@ -219,17 +219,6 @@ final class PlainKernelProvider implements KernelProvider {
         }
     }
 
-    /** Σ x², in order i = 0, 1, …: each square is exact in double, the running sum is a double. */
-    @Override
-    public double sumOfSquares(float[] x, int off, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            double v = x[off + i];
-            s += v * v;
-        }
-        return s;
-    }
-
     @Override
     public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
         float s = 0f;

@@ -38,7 +38,6 @@ final class SimdKernelProvider implements KernelProvider {
     static final VectorShuffle<Float> ROT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
     static final VectorShuffle<Float> ROT1 = VectorShuffle.fromOp(F, i -> (i + 1) % F.length());
 
-
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
     private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
@@ -418,21 +417,6 @@ final class SimdKernelProvider implements KernelProvider {
             }
             acc.intoArray(out, outOff + j, m);
         }
-    }
-
-    /**
-     * Σ x² in double, element by element in order: the same arithmetic as the plain provider. A
-     * widening vector version (half float vectors cast to doubles, lanes read back with lane(k)) let
-     * C2 allocate on some compilations, which the allocation tests caught.
-     */
-    @Override
-    public double sumOfSquares(float[] x, int off, int n) {
-        double s = 0;
-        for (int i = off; i < off + n; i++) {
-            double v = x[i];
-            s += v * v;
-        }
-        return s;
     }
 
     @Override
