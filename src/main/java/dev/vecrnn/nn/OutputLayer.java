@@ -41,7 +41,9 @@ public interface OutputLayer {
 
         /**
          * After {@link #forward} on the same x: overwrites this workspace's parameter gradients with those
-         * of the weighted loss and dx (rows × in, leading dimension lddx) with ∂loss/∂x.
+         * of the weighted loss and dx (rows × in, leading dimension lddx) with ∂loss/∂x. After
+         * {@link #scores} instead, it backpropagates whatever the caller wrote into the returned buffer
+         * as ∂L/∂scores (a loss of the caller's own, for example through another activation).
          */
         void backward(int rows, float[] x, int xOff, int ldx, float[] dx, int dxOff, int lddx);
 

@@ -293,7 +293,7 @@ final class RecurrentCore {
 
     /**
      * Forward of one segment as a single shard, keeping the per-step outputs (out pre hid state rate)
-     * for {@link #outputs}; the state advances.
+     * for {@link #outputOf}; the state advances.
      */
     Shard forwardOutputs(RecurrentState state, int steps, int[] ids, float[] x) {
         validate(state, steps, ids, x, null, false);
@@ -454,6 +454,7 @@ final class RecurrentCore {
         float[] dhs = new float[0];           // rows × ld: ∂L/∂[h_t ‖ s_t], then [dz_t ‖ ds_t]
         float[] pre = new float[0], act = new float[0]; // rows × nout, only for the outputs API
         private float[] carry = new float[0]; // B × ns scratch: ds_{t−1} contributions
+        private float[] scores;               // the output workspace's buffer after activate()
         private final float[] dRate;          // ns, vector mode: Σ ∂L/∂r
         double loss;
 
@@ -641,6 +642,7 @@ final class RecurrentCore {
                 act = new float[cap * nout];
             }
             float[] z = out.scores(rows, hs, slots * ld, ld);
+            scores = z;
             System.arraycopy(z, 0, pre, 0, rows * nout);
             int n = rows * nout;
             switch (activation) {
@@ -659,9 +661,9 @@ final class RecurrentCore {
             }
         }
 
-        /** ∂L/∂pre from ∂L/∂out (batch layout) into the output workspace's score buffer. */
+        /** After {@link #activate}: ∂L/∂pre from ∂L/∂out (batch layout) into the output workspace's score buffer. */
         void outputGradient(float[] dOut) {
-            float[] dz = out.scores(rows, hs, slots * ld, ld); // the live buffer backward reads
+            float[] dz = scores; // the output workspace's score buffer, which its backward reads as dz
             for (int row = 0; row < rows; row++) {
                 int o = row * nout;
                 int src = row * nout; // one shard holds every stream: same layout as the batch

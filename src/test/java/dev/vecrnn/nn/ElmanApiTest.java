@@ -94,33 +94,8 @@ class ElmanApiTest {
         }
     }
 
-    /**
-     * Bytes allocated by this thread while running r {@code times} times, the least over repeated tries
-     * until a try allocates nothing or 30 s have passed: until C2 has compiled them, Vector API loops
-     * run boxed and allocate, so the first tries measure the JIT's progress, not the code.
-     */
-    private static long allocated(Runnable r, int times) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        for (int i = 0; i < 2000; i++) {
-            r.run();
-        }
-        long least = Long.MAX_VALUE;
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (least > 0 && System.nanoTime() < deadline) {
-            long before = mx.getThreadAllocatedBytes(id);
-            long probe = mx.getThreadAllocatedBytes(id) - before; // what reading the counter costs
-            before = mx.getThreadAllocatedBytes(id);
-            for (int i = 0; i < times; i++) {
-                r.run();
-            }
-            least = Math.min(least, mx.getThreadAllocatedBytes(id) - before - probe);
-        }
-        return least;
-    }
-
     private static void probe(StringBuilder out, String name, Runnable r) {
-        long bytes = allocated(r, 1000);
+        long bytes = TestData.allocated(r, 1000);
         if (bytes > 0) {
             out.append(' ').append(name).append('=').append(bytes / 1000.0);
         }
@@ -159,24 +134,24 @@ class ElmanApiTest {
         int[] i = {0};
         // warm every path once with the largest batch, so the workspaces have their final size
         m.trainStep(words, labels, 0, words.length, 0.01f);
-        assertEquals(0, allocated(() -> m.trainStep(words, labels, i[0]++ % 7, 2, 0.01f), 200), "trainStep");
-        assertEquals(0, allocated(() -> m.computeGradients(words, labels, 0, words.length), 50), "batch gradients");
-        assertEquals(0, allocated(() -> m.loss(words, labels, 0, words.length), 50), "loss");
+        assertEquals(0, TestData.allocated(() -> m.trainStep(words, labels, i[0]++ % 7, 2, 0.01f), 200), "trainStep");
+        assertEquals(0, TestData.allocated(() -> m.computeGradients(words, labels, 0, words.length), 50), "batch gradients");
+        assertEquals(0, TestData.allocated(() -> m.loss(words, labels, 0, words.length), 50), "loss");
         dev.vecrnn.kernel.Parallel.setThreads(2);
         try {
             m.computeGradients(words, labels, 0, words.length);
-            assertEquals(0, allocated(() -> m.computeGradients(words, labels, 0, words.length), 50),
+            assertEquals(0, TestData.allocated(() -> m.computeGradients(words, labels, 0, words.length), 50),
                     "batch gradients, shards on 2 threads (calling thread)");
         } finally {
             dev.vecrnn.kernel.Parallel.setThreads(1);
         }
-        assertEquals(0, allocated(() -> m.tag(words[i[0]++ % 8], out), 200), "tag");
-        assertEquals(0, allocated(() -> {
+        assertEquals(0, TestData.allocated(() -> m.tag(words[i[0]++ % 8], out), 200), "tag");
+        assertEquals(0, TestData.allocated(() -> {
             for (int w : words[i[0]++ % 8]) {
                 st.push(w);
             }
             st.finish(out, 0);
         }, 200), "streaming");
-        assertEquals(0, allocated(() -> ds.step(x, p), 500), "dense step");
+        assertEquals(0, TestData.allocated(() -> ds.step(x, p), 500), "dense step");
     }
 }

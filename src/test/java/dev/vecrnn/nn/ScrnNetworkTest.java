@@ -271,4 +271,35 @@ class ScrnNetworkTest {
         net.forward(st, 1, new int[] {1, 2});
         assertThrows(IllegalArgumentException.class, () -> net.output("nope"));
     }
+
+    @Test
+    void steadyStateTrainingStepsAndStreamingStepsAllocateNothing() {
+        int v = 50, streams = 20, steps = 6; // 2 shards
+        SplittableRandom rnd = new SplittableRandom(8);
+        int[] ids = new int[streams * steps], targets = new int[streams * steps];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rnd.nextInt(v);
+            targets[i] = rnd.nextInt(v);
+        }
+        LanguageModel[] models = {new ScrnNetwork(ScrnConfig.languageModel(v, 8, 4, RateMode.MATRIX), 1),
+            new ElmanLanguageModel(v, 8, 1)};
+        for (LanguageModel m : models) {
+            RecurrentState st = m.newState(streams);
+            assertEquals(0, TestData.allocated(() -> {
+                m.computeGradients(st, steps, ids, targets);
+                m.clipGradients(1f);
+                m.applySgd(0.01f);
+            }, 20), m.getClass().getSimpleName() + " training step");
+            assertEquals(0, TestData.allocated(() -> m.loss(st, steps, ids, targets), 20),
+                    m.getClass().getSimpleName() + " loss");
+            RecurrentState one = m.newState(1);
+            float[] logits = new float[v];
+            assertEquals(0, TestData.allocated(() -> m.step(one, 3, logits), 200), m.getClass().getSimpleName() + " step");
+        }
+        ScrnStepper stepper = new ScrnNetwork(new ScrnConfig(12, 8, 4, 6, RateMode.VECTOR, 0.95f,
+                OutputActivation.SOFTMAX), 1).newStepper();
+        float[] x = randomFloats(rnd, 12, 1);
+        float[] out = new float[6];
+        assertEquals(0, TestData.allocated(() -> stepper.step(x, out), 200), "dense stepper");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.vecrnn.nn;
 
+import java.lang.management.ManagementFactory;
+
 import java.util.SplittableRandom;
 
 /** Random sentences and parameter perturbations for the nn tests. */
@@ -63,5 +65,30 @@ final class TestData {
             e[i] = expected[i];
         }
         assertClose(what, e, actual, atol, rtol);
+    }
+
+    /**
+     * Bytes allocated by this thread while running r {@code times} times, the least over repeated tries
+     * until a try allocates nothing or 30 s have passed: until C2 has compiled them, Vector API loops
+     * run boxed and allocate, so the first tries measure the JIT's progress, not the code.
+     */
+    static long allocated(Runnable r, int times) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        for (int i = 0; i < 2000; i++) {
+            r.run();
+        }
+        long least = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (least > 0 && System.nanoTime() < deadline) {
+            long before = mx.getThreadAllocatedBytes(id);
+            long probe = mx.getThreadAllocatedBytes(id) - before; // what reading the counter costs
+            before = mx.getThreadAllocatedBytes(id);
+            for (int i = 0; i < times; i++) {
+                r.run();
+            }
+            least = Math.min(least, mx.getThreadAllocatedBytes(id) - before - probe);
+        }
+        return least;
     }
 }
