@@ -1,5 +1,7 @@
 package dev.vecrnn.nn;
 
+import dev.vecrnn.kernel.Activation;
+
 /**
  * The SCRN, Structurally Constrained Recurrent Network (SPEC §2; Mikolov et al. 2015, as the theanets
  * layer defines it): slow context units mixed at a rate r beside a sigmoid hidden layer. For a batch
@@ -61,7 +63,7 @@ public final class ScrnNetwork extends CoreLanguageModel {
         }
         float[] r = new float[config.contextSize()];
         if (config.rateMode() == RateMode.VECTOR) {
-            dev.vecrnn.kernel.Activation.sigmoid(core.r.values(), 0, r, 0, r.length);
+            Activation.sigmoid(core.r.values(), 0, r, 0, r.length);
             return r;
         }
         return core.constantRates();
