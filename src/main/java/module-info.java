@@ -12,6 +12,7 @@ module dev.vecrnn {
     exports dev.vecrnn.nn;
     exports dev.vecrnn.data;
     exports dev.vecrnn.train;
+    exports dev.vecrnn.io;
     exports dev.vecrnn.cli;
     exports dev.vecrnn.util;
 }
