@@ -39,4 +39,18 @@ public final class ElmanLanguageModel extends CoreLanguageModel {
     public int hiddenSize() {
         return core.nh;
     }
+
+    /**
+     * The names and shapes of the parameters of a model of these sizes, in order (what
+     * {@link #parameters()} holds), without building one.
+     */
+    public static java.util.LinkedHashMap<String, int[]> parameterShapes(int vocabularySize, int hiddenSize) {
+        java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
+        m.put("wx", new int[] {vocabularySize, hiddenSize});
+        m.put("wh", new int[] {hiddenSize, hiddenSize});
+        m.put("w", new int[] {hiddenSize, vocabularySize});
+        m.put("bh", new int[] {hiddenSize});
+        m.put("b", new int[] {vocabularySize});
+        return m;
+    }
 }

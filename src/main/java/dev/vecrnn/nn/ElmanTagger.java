@@ -119,6 +119,24 @@ public final class ElmanTagger {
         return config;
     }
 
+    /**
+     * The names and shapes of the parameters a tagger of this config has, in order (what
+     * {@link #parameters()} holds), without building one: for readers that check a file's tensors
+     * before they allocate a model.
+     */
+    public static java.util.LinkedHashMap<String, int[]> parameterShapes(ElmanConfig c) {
+        java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
+        int nh = c.hiddenSize();
+        m.put("emb", new int[] {c.vocabularySize() + 1, c.embeddingDim()});
+        m.put("wx", new int[] {c.embeddingDim() * c.windowSize(), nh});
+        m.put("wh", new int[] {nh, nh});
+        m.put("w", new int[] {nh, c.numLabels()});
+        m.put("bh", new int[] {nh});
+        m.put("b", new int[] {c.numLabels()});
+        m.put("h0", new int[] {nh});
+        return m;
+    }
+
     /** The parameters {@code emb wx wh w bh b h0}, live. */
     public ParameterSet parameters() {
         return params;

@@ -35,11 +35,43 @@ public final class ScrnNetwork extends CoreLanguageModel {
     private static final String[] NAMES = {"xs", "xh", "sh", "hh", "ho", "so", "b", "r", "xr", "br", null};
 
     private final ScrnConfig config;
+    private final long seed;
 
+    /** An SCRN initialised from {@code seed} (same seed ⇒ the same parameters and constant rates, bit for bit). */
     public ScrnNetwork(ScrnConfig config, long seed) {
         super(new RecurrentCore(check(config).inputSize(), config.hiddenSize(), config.contextSize(),
                 config.outputSize(), config.rateMode(), config.alpha(), config.activation(), false, NAMES, false, seed));
         this.config = config;
+        this.seed = seed;
+    }
+
+    /** The seed the network was initialised from (it also fixes the uniform and log modes' rates). */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * The names and shapes of the parameters an SCRN of this config has, in order (what
+     * {@link #parameters()} holds), without building one: for readers that check a file's tensors
+     * before they allocate a model.
+     */
+    public static java.util.LinkedHashMap<String, int[]> parameterShapes(ScrnConfig c) {
+        java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
+        int nin = c.inputSize(), nh = c.hiddenSize(), ns = c.contextSize(), nout = c.outputSize();
+        m.put("xs", new int[] {nin, ns});
+        m.put("xh", new int[] {nin, nh});
+        m.put("sh", new int[] {ns, nh});
+        m.put("hh", new int[] {nh, nh});
+        m.put("ho", new int[] {nh, nout});
+        m.put("so", new int[] {ns, nout});
+        m.put("b", new int[] {nout});
+        if (c.rateMode() == RateMode.VECTOR) {
+            m.put("r", new int[] {ns});
+        } else if (c.rateMode() == RateMode.MATRIX) {
+            m.put("xr", new int[] {nin, ns});
+            m.put("br", new int[] {ns});
+        }
+        return m;
     }
 
     private static ScrnConfig check(ScrnConfig config) {
