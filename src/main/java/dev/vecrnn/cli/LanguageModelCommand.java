@@ -1,0 +1,140 @@
+package dev.vecrnn.cli;
+
+import dev.vecrnn.data.PlainTextReader;
+import dev.vecrnn.data.Vocabulary;
+import dev.vecrnn.io.ModelFile;
+import dev.vecrnn.kernel.Parallel;
+import dev.vecrnn.nn.ElmanLanguageModel;
+import dev.vecrnn.nn.LanguageModel;
+import dev.vecrnn.nn.RateMode;
+import dev.vecrnn.nn.ScrnConfig;
+import dev.vecrnn.nn.ScrnNetwork;
+import dev.vecrnn.train.LanguageModelEpochReport;
+import dev.vecrnn.train.LanguageModelTrainer;
+import dev.vecrnn.train.LanguageModelTrainingOptions;
+import dev.vecrnn.train.LanguageModelTrainingResult;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * {@code vecrnn train-lm}: trains an SCRN or Elman language model (SPEC §2) on the user's plain text
+ * (one sentence per line), prints each epoch's training and validation perplexity, the test
+ * perplexity, and writes the model file.
+ */
+final class LanguageModelCommand {
+    static final String USAGE = """
+            usage: vecrnn train-lm --train FILE --valid FILE [--test FILE] --out MODEL [options]
+              trains a word-level language model on plain text: UTF-8, one sentence per line, tokens
+              separated by spaces; <eos> ends every line, words outside the vocabulary become <unk>
+              --model scrn|elman   the SCRN (default) or an Elman network of the same shape
+              --hidden N           sigmoid hidden units (default 100)
+              --context N          SCRN context (state) units (default 40)
+              --rate MODE          SCRN rates: vector (learned, default), fixed, uniform, log, matrix
+              --alpha X            the fixed mode's alpha, r = 1 - alpha (default 0.95)
+              --bptt N             steps per truncated-BPTT segment (default 35)
+              --batch N            parallel streams per update (default 32; more than 16 run as shards)
+              --epochs N           at most N epochs (default 10)
+              --lr X               learning rate for the mean loss per token (default 10)
+              --clip X             global gradient-norm clip (default 5)
+              --min-count N        words seen fewer times in training become <unk> (default 1)
+              --max-vocab N        at most N words, <unk> and <eos> included (default: no limit)
+              --seed N             seeds the parameters (default 345)
+              --threads N          threads for the shards (default 1; same result for any N)
+              --json               one JSON object per epoch on stdout (the rest goes to stderr)
+            the lr is halved and the previous epoch's parameters restored whenever validation
+            perplexity improves by less than 0.1 %; training stops after 8 halvings
+            """;
+
+    private static final List<String> VALUED = List.of("--train", "--valid", "--test", "--out", "--model", "--hidden",
+            "--context", "--rate", "--alpha", "--bptt", "--batch", "--epochs", "--lr", "--clip", "--min-count",
+            "--max-vocab", "--seed", "--threads");
+    private static final List<String> BARE = List.of("--json", "--help", "-h");
+
+    private LanguageModelCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        return Commands.run("train-lm", USAGE, argv, VALUED, BARE, LanguageModelCommand::train, out, err);
+    }
+
+    private static int train(Args args, PrintStream out, PrintStream err) throws IOException {
+        Path trainFile = args.path("--train");
+        Path validFile = args.path("--valid");
+        Path outFile = args.path("--out");
+        if (trainFile == null || validFile == null || outFile == null) {
+            throw args.usage("needs --train FILE, --valid FILE and --out MODEL");
+        }
+        Path testFile = args.path("--test");
+        String kind = args.string("--model", "scrn");
+        if (!kind.equals("scrn") && !kind.equals("elman")) {
+            throw args.usage("--model takes scrn or elman, not '" + kind + "'");
+        }
+        int hidden = args.integer("--hidden", 100, 1, 1 << 16);
+        int context = args.integer("--context", 40, 1, 1 << 16);
+        RateMode rate;
+        try {
+            rate = RateMode.parse(args.string("--rate", "vector"));
+        } catch (IllegalArgumentException e) {
+            throw args.usage(e.getMessage());
+        }
+        double alpha = args.has("--alpha") ? args.positive("--alpha", 0.95) : 0.95;
+        if (alpha >= 1) {
+            throw args.usage("--alpha takes a number in (0, 1), not " + alpha);
+        }
+        LanguageModelTrainingOptions options = LanguageModelTrainingOptions.defaults()
+                .withStreams(args.integer("--batch", 32, 1, 1 << 16))
+                .withBptt(args.integer("--bptt", 35, 1, 1 << 16))
+                .withEpochs(args.integer("--epochs", 10, 0, 1 << 20))
+                .withLearningRate(args.positive("--lr", 10))
+                .withClipNorm(args.positive("--clip", 5))
+                .withSeed(args.longValue("--seed", 345));
+        int minCount = args.integer("--min-count", 1, 1, Integer.MAX_VALUE);
+        int maxVocab = args.integer("--max-vocab", 0, 0, Integer.MAX_VALUE);
+        Parallel.setThreads(args.integer("--threads", 1, 1, 256));
+        boolean json = args.flag("--json");
+        PrintStream report = json ? err : out;
+
+        List<String[]> trainLines = PlainTextReader.read(trainFile);
+        Vocabulary vocab = Vocabulary.forLanguageModel(trainLines, minCount, maxVocab);
+        int[] train = PlainTextReader.encode(trainLines, vocab);
+        int[] valid = PlainTextReader.encode(PlainTextReader.read(validFile), vocab);
+        int[] test = testFile == null ? null : PlainTextReader.encode(PlainTextReader.read(testFile), vocab);
+        LanguageModel model = kind.equals("scrn")
+                ? new ScrnNetwork(new ScrnConfig(vocab.size(), hidden, context, vocab.size(), rate, (float) alpha,
+                        dev.vecrnn.nn.OutputActivation.SOFTMAX), options.seed())
+                : new ElmanLanguageModel(vocab.size(), hidden, options.seed());
+        report.printf(Locale.ROOT, "%s language model: %d words (%d training tokens), hidden %d%s; %d streams x %d steps, "
+                        + "lr %s, clip %s%n", kind, vocab.size(), train.length, hidden,
+                kind.equals("scrn") ? ", context " + context + ", rate " + rate.name().toLowerCase(Locale.ROOT) : "",
+                options.streams(), options.bptt(), options.learningRate(), options.clipNorm());
+        if (!json) {
+            report.println("epoch   train ppl   valid ppl          lr    tokens/s   seconds");
+        }
+        Consumer<LanguageModelEpochReport> listener = r -> {
+            if (json) {
+                out.println("{\"epoch\":" + (r.epoch() + 1) + ",\"lr\":" + Commands.json(r.learningRate())
+                        + ",\"loss\":" + Commands.json(r.trainLoss())
+                        + ",\"train_perplexity\":" + Commands.json(r.trainPerplexity())
+                        + ",\"valid_perplexity\":" + Commands.json(r.validPerplexity())
+                        + ",\"new_best\":" + r.newBest() + ",\"halved\":" + r.halved()
+                        + ",\"seconds\":" + Commands.json(r.seconds())
+                        + ",\"tokens_per_s\":" + Commands.json(r.tokensPerSecond()) + "}");
+                out.flush();
+            } else {
+                report.printf(Locale.ROOT, "%5d %11.2f %11.2f %11.5f %11.0f %9.1f%s%n", r.epoch() + 1,
+                        r.trainPerplexity(), r.validPerplexity(), r.learningRate(), r.tokensPerSecond(), r.seconds(),
+                        r.newBest() ? "  best" : r.halved() ? "  lr halved, previous epoch restored" : "");
+            }
+        };
+        LanguageModelTrainingResult result = new LanguageModelTrainer(options, listener).train(model, train, valid, test);
+        ModelFile.saveLanguageModel(outFile, model, vocab);
+        report.printf(Locale.ROOT, "best epoch %d: valid perplexity %.2f%s; model written to %s%n",
+                result.bestEpoch() + 1, result.bestValidPerplexity(),
+                test == null ? "" : String.format(Locale.ROOT, ", test perplexity %.2f", result.testPerplexity()), outFile);
+        return 0;
+    }
+}
