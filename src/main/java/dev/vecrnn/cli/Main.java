@@ -16,6 +16,14 @@ public final class Main {
                                          train a slot-filling tagger on built-in data and show it
               train-tagger --train F --dev F [--test F] [options]
                                          train the Elman tagger on CoNLL files (--help for options)
+              train-lm --train F --valid F [--test F] --out MODEL [options]
+                                         train an SCRN or Elman language model on plain text
+              eval --model MODEL --data F [--json]
+                                         accuracy and F1 of a tagger, perplexity of a language model
+              tag --model MODEL [--stream]
+                                         tag standard input, one sentence per line, as word/LABEL
+              generate --model MODEL [--length N] [--temperature T] [--seed S] [--prime "words"]
+                                         sample text from a language model
               info                       JDK, SIMD status, vector species, processors, version
               bench [--json] [--quick] [--only NAMES] [--threads N]
                                          the self-benchmark (workloads of BENCHMARKS.md)
@@ -55,6 +63,18 @@ public final class Main {
             }
             case "train-tagger" -> {
                 return TaggerCommand.run(rest, System.out, System.err);
+            }
+            case "train-lm" -> {
+                return LanguageModelCommand.run(rest, System.out, System.err);
+            }
+            case "eval" -> {
+                return EvalCommand.run(rest, System.out, System.err);
+            }
+            case "tag" -> {
+                return TagCommand.run(rest, System.in, System.out, System.err);
+            }
+            case "generate" -> {
+                return GenerateCommand.run(rest, System.out, System.err);
             }
             case "help", "-h", "--help" -> System.out.print(USAGE);
             default -> throw new UsageException("unknown command '" + cmd + "'");
