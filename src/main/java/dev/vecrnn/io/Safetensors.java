@@ -545,8 +545,8 @@ public final class Safetensors {
                             int at = pos;
                             offsets = integers("the data_offsets of tensor " + quote(name), 2);
                             if (offsets.length != 2) {
-                                throw error(at, "the data_offsets of tensor " + quote(name) + " hold "
-                                        + offsets.length + " numbers, not the 2 of [begin, end]");
+                                throw error(at, "the data_offsets of tensor " + quote(name) + " are "
+                                        + Arrays.toString(offsets) + ", not the two numbers [begin, end]");
                             }
                         }
                         default -> throw error(keyAt, "tensor " + quote(name) + " has an unknown field "
@@ -594,7 +594,7 @@ public final class Safetensors {
                 count *= dims[i];
             }
             if (tooMany || count * Float.BYTES != bytes) {
-                String size = tooMany ? "more than 2^61 floats" : count + " floats, " + count * Float.BYTES + " bytes";
+                String size = tooMany ? "more than 2^61 floats" : count + (count == 1 ? " float, " : " floats, ") + count * Float.BYTES + " bytes";
                 throw new ModelFormatException(file, "tensor " + quote(name) + " has shape " + Arrays.toString(dims)
                         + " (" + size + ") but its data_offsets [" + begin + ", " + end + "] span " + bytes + " bytes");
             }
