@@ -24,6 +24,10 @@ public final class Main {
                                          tag standard input, one sentence per line, as word/LABEL
               generate --model MODEL [--length N] [--temperature T] [--seed S] [--prime "words"]
                                          sample text from a language model
+              export --model MODEL --out F.safetensors
+                                         the model's parameters as safetensors (for PyTorch)
+              import --model MODEL --weights F.safetensors --out MODEL2
+                                         the model with the weights of a safetensors file
               info                       JDK, SIMD status, vector species, processors, version
               bench [--json] [--quick] [--only NAMES] [--threads N]
                                          the self-benchmark (workloads of BENCHMARKS.md)
@@ -75,6 +79,12 @@ public final class Main {
             }
             case "generate" -> {
                 return GenerateCommand.run(rest, System.out, System.err);
+            }
+            case "export" -> {
+                return WeightsCommand.export(rest, System.out, System.err);
+            }
+            case "import" -> {
+                return WeightsCommand.importWeights(rest, System.out, System.err);
             }
             case "help", "-h", "--help" -> System.out.print(USAGE);
             default -> throw new UsageException("unknown command '" + cmd + "'");

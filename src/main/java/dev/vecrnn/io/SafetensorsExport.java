@@ -1,0 +1,128 @@
+package dev.vecrnn.io;
+
+import dev.vecrnn.data.Vocabulary;
+import dev.vecrnn.nn.Parameter;
+import dev.vecrnn.nn.ParameterSet;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's parameters to and from safetensors, so weights move to and from PyTorch
+ * ({@code safetensors.torch.load_file} reads an export; a file written by {@code save_file} imports).
+ * The tensors are the parameters under their SPEC names as F32 with their shapes. The
+ * {@code __metadata__} carries what another framework needs to run the model on text, each value a
+ * string (the safetensors rule), the structured ones as JSON:
+ *
+ * <pre>
+ *   vecrnn.format            "1"
+ *   vecrnn.kind              tagger | scrn | elman-lm
+ *   vecrnn.hyperparameters   JSON object of strings, the model file's HEAD (e.g. {"nh":"100", ...})
+ *   vecrnn.words             JSON array: the word vocabulary in id order (absent without one)
+ *   vecrnn.unknown_word      the word that stands for every unknown word ("" when none)
+ *   vecrnn.labels            JSON array: a tagger's labels in id order
+ * </pre>
+ */
+public final class SafetensorsExport {
+    private SafetensorsExport() {}
+
+    /** Writes the parameters of a loaded model, with its kind, hyperparameters and vocabularies as metadata. */
+    public static void export(Path file, ModelFile.Loaded model) throws IOException {
+        List<Safetensors.Tensor> tensors = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            tensors.add(new Safetensors.Tensor(p.name(), p.shape(), p.values(), p.offset()));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("vecrnn.format", "1");
+        meta.put("vecrnn.kind", model.kind().id());
+        StringBuilder h = new StringBuilder("{");
+        for (Map.Entry<String, String> e : model.hyperparameters().entrySet()) {
+            if (h.length() > 1) {
+                h.append(',');
+            }
+            h.append(quote(e.getKey())).append(':').append(quote(e.getValue()));
+        }
+        meta.put("vecrnn.hyperparameters", h.append('}').toString());
+        if (model.words() != null) {
+            meta.put("vecrnn.words", array(model.words()));
+            meta.put("vecrnn.unknown_word", model.words().unknownWord() == null ? "" : model.words().unknownWord());
+        }
+        if (model.labels() != null) {
+            meta.put("vecrnn.labels", array(model.labels()));
+        }
+        Safetensors.write(file, tensors, meta);
+    }
+
+    /**
+     * Sets the parameters of {@code model} from a safetensors file that holds exactly its tensors (by
+     * name, F32, with the same shapes; in any order). Nothing is changed unless every tensor fits.
+     *
+     * @throws ModelFormatException for a bad file, or tensors missing, extra or of another shape
+     */
+    public static void importInto(ModelFile.Loaded model, Path file) throws IOException {
+        Safetensors.Contents c = Safetensors.read(file);
+        String kind = c.metadata().get("vecrnn.kind");
+        if (kind != null && !kind.equals(model.kind().id())) {
+            throw new ModelFormatException(file, "holds a model of kind " + kind + ", the model is of kind " + model.kind().id());
+        }
+        ParameterSet params = model.parameters();
+        List<String> extra = new ArrayList<>(c.tensors().keySet());
+        extra.removeAll(params.names());
+        if (!extra.isEmpty()) {
+            throw new ModelFormatException(file, "tensors " + extra + " are not parameters of this model "
+                    + params.names());
+        }
+        for (Parameter p : params) {
+            Safetensors.Tensor t = c.tensors().get(p.name());
+            if (t == null) {
+                throw new ModelFormatException(file, "no tensor '" + p.name() + "'; the model has " + params.names());
+            }
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new ModelFormatException(file, "tensor '" + p.name() + "' has shape " + Arrays.toString(t.shape())
+                        + "; the model's is " + Arrays.toString(p.shape()));
+            }
+        }
+        for (Parameter p : params) {
+            p.set(c.tensors().get(p.name()).toArray());
+        }
+    }
+
+    private static String array(Vocabulary v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(quote(v.word(i)));
+        }
+        return b.append(']').toString();
+    }
+
+    /** A JSON string literal. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
