@@ -95,12 +95,11 @@ class TaggerCommandTest {
     }
 
     @Test
-    void unknownLabelInDevNamesFileAndLine() throws IOException {
+    void unknownLabelInDevIsScoredNotRefused() throws IOException {
         Path odd = dir.resolve("odd-dev.conll");
         Files.writeString(odd, "show O\nflights O\n\nto O\nparis B-toloc.country_name\n");
-        CliRun r = run("--train", train.toString(), "--dev", odd.toString(), "--epochs", "1");
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("odd-dev.conll:5:") && r.err().contains("B-toloc.country_name"), r.err());
+        CliRun r = run("--train", train.toString(), "--dev", odd.toString(), "--epochs", "1", "--hidden", "8");
+        assertEquals(0, r.code(), r.err());
         assertNoStackTrace(r);
     }
 
