@@ -14,6 +14,7 @@ import dev.vecrnn.train.ElmanTrainer;
 import dev.vecrnn.train.ElmanTrainingOptions;
 import dev.vecrnn.train.ElmanTrainingResult;
 import dev.vecrnn.train.EpochReport;
+import dev.vecrnn.train.TaggingMetric;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -25,18 +26,23 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * {@code vecrnn train-tagger}: trains the Elman tagger (SPEC §1) on the user's CoNLL files with
- * the RNNSLU tutorial's defaults, prints each epoch and the final dev/test figures, and optionally
- * writes the test set tagged in conlleval's input format (word gold guess).
+ * the RNNSLU tutorial's defaults, prints each epoch (dev/test token accuracy and chunk F1) and the
+ * final dev/test figures, and optionally writes the test set tagged in conlleval's input format (word
+ * gold guess). The dev metric that picks the best epoch is chunk F1 for BIO labels and token accuracy
+ * for plain tags ({@link TaggingMetric#forLabels}, or {@code --metric}); dev/test labels the training
+ * file lacks are reported once per file and scored as errors. With {@code --json}, stdout carries one
+ * JSON object per epoch and nothing else; the human-readable lines go to stderr.
  */
 final class TaggerCommand {
     static final String USAGE = """
             usage: vecrnn train-tagger --train FILE --dev FILE [--test FILE] [options]
               trains the Elman tagger (RNNSLU recipe) on CoNLL files: one "word ... label" per line,
-              a blank line between sentences, BIO labels
+              a blank line between sentences; BIO chunk labels or plain tags (part of speech)
               --epochs N         at most N epochs (default 60)
               --lr X             initial learning rate (default 0.0970806646812754)
               --hidden N         hidden units nh (default 200)
@@ -47,17 +53,24 @@ final class TaggerCommand {
               --threads N        threads for batches of more than 16 sentences and large products
                                  (default 1; the result is the same bit for bit for any N)
               --seed N           seeds the parameters and the shuffles (default 345)
-              --patience N       epochs without dev-F1 gain before lr is halved (default 10)
+              --patience N       epochs without a dev-metric gain before lr is halved (default 10)
+              --metric M         dev metric that picks the best epoch and drives the lr schedule: f1
+                                 (conlleval chunk F1) or accuracy (token accuracy); default auto: f1 when
+                                 every training label is O or B-x/I-x/E-x, accuracy otherwise
               --no-decay         never halve the learning rate
               --fold-digits      each digit becomes DIGIT before vocabulary look-up
               --fold-case        lower-case words before vocabulary look-up
               --min-count N      words seen fewer times in training become <UNK> (default 2)
               --tagged-output F  write the test set (the dev set without --test) as "word gold guess"
+              --json             one JSON object per epoch on stdout (everything else goes to stderr)
+            dev/test labels absent from the training file count as errors (reported once per file)
             """;
 
     private static final List<String> VALUED = List.of("--train", "--dev", "--test", "--epochs", "--lr", "--hidden",
-            "--emb", "--window", "--batch", "--threads", "--seed", "--patience", "--min-count", "--tagged-output");
-    private static final List<String> BARE = List.of("--fold-digits", "--fold-case", "--no-decay", "--help", "-h");
+            "--emb", "--window", "--batch", "--threads", "--seed", "--patience", "--min-count", "--tagged-output",
+            "--metric");
+    private static final List<String> BARE = List.of("--fold-digits", "--fold-case", "--no-decay", "--json", "--help",
+            "-h");
 
     private TaggerCommand() {}
 
@@ -112,6 +125,9 @@ final class TaggerCommand {
         Path testFile = args.path("--test");
         Path taggedFile = args.path("--tagged-output");
         ElmanTrainingOptions options = options(args, ElmanTrainingOptions.defaults());
+        TaggingMetric requested = metric(args);
+        boolean json = args.flag("--json");
+        PrintStream human = json ? err : out; // with --json, stdout carries the JSON lines only
         setThreads(args);
         WordNormalizer normalizer = new WordNormalizer(args.flag("--fold-case"), args.flag("--fold-digits"));
         int minCount = args.integer("--min-count", TaggingVocabulary.DEFAULT_MIN_COUNT, 1, Integer.MAX_VALUE);
@@ -119,38 +135,95 @@ final class TaggerCommand {
         TaggedCorpus train = ConllReader.read(trainFile);
         TaggedCorpus dev = ConllReader.read(devFile);
         TaggedCorpus test = testFile == null ? null : ConllReader.read(testFile);
-        out.printf(Locale.ROOT, "train %s: %s%n", trainFile, sizes(train));
-        out.printf(Locale.ROOT, "dev   %s: %s%n", devFile, sizes(dev));
+        human.printf(Locale.ROOT, "train %s: %s%n", trainFile, sizes(train));
+        human.printf(Locale.ROOT, "dev   %s: %s%n", devFile, sizes(dev));
         if (test != null) {
-            out.printf(Locale.ROOT, "test  %s: %s%n", testFile, sizes(test));
+            human.printf(Locale.ROOT, "test  %s: %s%n", testFile, sizes(test));
         }
         TaggingVocabulary vocab = TaggingVocabulary.build(train, normalizer, minCount);
         EncodedCorpus trainIds = vocab.encode(train);
         EncodedCorpus devIds = vocab.encode(dev);
         EncodedCorpus testIds = test == null ? null : vocab.encode(test);
-        out.println(describeVocabulary(vocab, minCount));
-        out.println(describeOptions(options));
+        human.println(describeVocabulary(vocab, minCount));
+        for (EncodedCorpus c : testIds == null ? List.of(devIds) : List.of(devIds, testIds)) {
+            String note = describeUnseenLabels(c, vocab.labelCount());
+            if (note != null) {
+                human.println(note);
+            }
+        }
+        TaggingMetric metric = requested.resolve(vocab.labels().words());
+        options = options.withMetric(metric);
+        human.println(describeMetric(requested, metric));
+        human.println(describeOptions(options));
 
-        ElmanTrainingResult result = new ElmanTrainer(options, progress(out, "", trainIds.tokenCount())).train(vocab,
-                trainIds, devIds, testIds);
-        out.println(PROGRESS_FOOTNOTE);
+        Consumer<EpochReport> progress = progress(human, "", trainIds.tokenCount());
+        if (json) {
+            progress = progress.andThen(jsonProgress(out, trainIds.tokenCount()));
+        }
+        ElmanTrainingResult result = new ElmanTrainer(options, progress).train(vocab, trainIds, devIds, testIds);
+        human.println(PROGRESS_FOOTNOTE);
         if (result.bestDev() == null) {
-            out.println("no epoch was run (--epochs 0): nothing to report");
+            human.println("no epoch was run (--epochs 0): nothing to report");
             return 0;
         }
-        out.printf(Locale.ROOT, "best dev epoch %d of %d run (final lr %.3g)%n", result.bestEpoch(),
-                result.epochsRun(), result.learningRate());
-        out.println(figures("dev ", result.bestDev()));
+        human.printf(Locale.ROOT, "best dev epoch %d of %d run, by dev %s (final lr %.3g)%n", result.bestEpoch(),
+                result.epochsRun(), result.metric().displayName(), result.learningRate());
+        human.println(figures("dev ", result.bestDev()));
         if (result.testAtBest() != null) {
-            out.println(figures("test", result.testAtBest()));
+            human.println(figures("test", result.testAtBest()));
         }
         if (taggedFile != null) {
             TaggedCorpus which = test != null ? test : dev;
             writeTagged(result.model(), vocab, which, taggedFile);
-            out.printf(Locale.ROOT, "wrote the %s set tagged (word gold guess, conlleval's input) to %s%n",
+            human.printf(Locale.ROOT, "wrote the %s set tagged (word gold guess, conlleval's input) to %s%n",
                     test != null ? "test" : "dev", taggedFile);
         }
         return 0;
+    }
+
+    /** {@code --metric f1|accuracy|auto} (default auto). */
+    static TaggingMetric metric(Args args) {
+        String v = args.string("--metric", "auto");
+        try {
+            return TaggingMetric.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw args.usage("--metric takes f1, accuracy or auto, not '" + v + "'");
+        }
+    }
+
+    /** Which dev metric judges the epochs, and why. */
+    static String describeMetric(TaggingMetric requested, TaggingMetric metric) {
+        String why = requested != TaggingMetric.AUTO ? "as --metric asks"
+                : metric == TaggingMetric.F1 ? "the training labels look like BIO chunks: O, B-x, I-x, E-x"
+                : "the training labels are plain tags, not all O, B-x, I-x or E-x chunk labels";
+        return "dev metric for the best epoch and the lr schedule: " + metric.displayName() + " (" + why
+                + "; --metric f1|accuracy to choose)";
+    }
+
+    /**
+     * One line on the gold labels of {@code c} that the training data never had, or null when there
+     * is none: they can never be guessed and count as errors in every figure.
+     */
+    static String describeUnseenLabels(EncodedCorpus c, int knownLabels) {
+        Map<String, Long> counts = c.unseenLabelCounts(knownLabels);
+        if (counts.isEmpty()) {
+            return null;
+        }
+        long tokens = 0;
+        for (long n : counts.values()) {
+            tokens += n;
+        }
+        StringBuilder list = new StringBuilder();
+        int shown = 0;
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            if (shown == 10) {
+                list.append(", ... ").append(counts.size() - shown).append(" more");
+                break;
+            }
+            list.append(shown++ == 0 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue());
+        }
+        return String.format(Locale.ROOT, "%s: %,d token%s %s never seen in training (%s); they count as errors",
+                c.source(), tokens, tokens == 1 ? "" : "s", tokens == 1 ? "has a label" : "have labels", list);
     }
 
     /** The training options given on the command line over {@code base}. */
@@ -188,20 +261,58 @@ final class TaggerCommand {
         return String.format(Locale.ROOT, "model: Elman, window cs=%d, embedding de=%d, hidden nh=%d; SGD lr=%.4g,"
                         + " batch %d, %s, at most %d epochs, seed %d",
                 o.windowSize(), o.embeddingDim(), o.hiddenSize(), o.learningRate(), o.batchSize(),
-                o.decay() ? "lr halved after " + o.patience() + " epochs without dev-F1 gain" : "no lr decay",
+                o.decay() ? "lr halved after " + o.patience() + " epochs without dev-" + gainName(o.metric()) + " gain"
+                        : "no lr decay",
                 o.epochs(), o.seed());
     }
 
-    /** Prints one line per epoch. */
+    private static String gainName(TaggingMetric m) {
+        return m == TaggingMetric.ACCURACY ? "accuracy" : m == TaggingMetric.F1 ? "F1" : "metric";
+    }
+
+    /** Prints one line per epoch: dev (and test) token accuracy and chunk F1. */
     static Consumer<EpochReport> progress(PrintStream out, String indent, long trainTokens) {
-        out.println(indent + "epoch   train loss   dev F1   test F1   lr         time    train tokens/s*");
+        out.println(indent + "epoch   train loss   dev acc   dev F1   test acc   test F1   lr         time"
+                + "    train tokens/s*");
         return r -> {
-            out.printf(Locale.ROOT, indent + "%5d   %10.5f   %6.2f   %7s   %-9.4g  %5.1fs   %,15.0f%s%n", r.epoch(), r.trainLoss(),
-                    r.devF1(), r.test() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.test().f1()),
+            out.printf(Locale.ROOT, indent + "%5d   %10.5f   %7.2f   %6.2f   %8s   %7s   %-9.4g  %5.1fs   %,15.0f%s%n",
+                    r.epoch(), r.trainLoss(), r.devAccuracy(), r.devF1(),
+                    r.test() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.test().accuracy()),
+                    r.test() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.test().f1()),
                     r.learningRate(), r.seconds(), trainTokens / r.seconds(),
                     (r.newBest() ? "  best so far" : "") + (r.halved() ? "  lr halved, best restored" : ""));
             out.flush();
         };
+    }
+
+    /** Prints one JSON object per epoch on its own line (see {@link #json}). */
+    static Consumer<EpochReport> jsonProgress(PrintStream out, long trainTokens) {
+        return r -> {
+            out.println(json(r, trainTokens));
+            out.flush();
+        };
+    }
+
+    /**
+     * An epoch as one JSON object: {@code epoch} (0-based), {@code lr}, {@code loss}, {@code dev_accuracy},
+     * {@code dev_f1}, {@code test_accuracy} and {@code test_f1} (null without a test set), {@code metric}
+     * ("f1" or "accuracy", the one that judged the epoch), {@code new_best}, {@code seconds} and
+     * {@code tokens_per_s} (training tokens over the epoch's wall time). Figures are ×100.
+     */
+    static String json(EpochReport r, long trainTokens) {
+        return new JsonLine()
+                .add("epoch", r.epoch())
+                .add("lr", r.learningRate())
+                .add("loss", r.trainLoss())
+                .add("dev_accuracy", r.dev().accuracy())
+                .add("dev_f1", r.dev().f1())
+                .add("test_accuracy", r.test() == null ? null : (Double) r.test().accuracy())
+                .add("test_f1", r.test() == null ? null : (Double) r.test().f1())
+                .add("metric", r.metric().cliName())
+                .add("new_best", r.newBest())
+                .add("seconds", r.seconds())
+                .add("tokens_per_s", trainTokens / r.seconds())
+                .toString();
     }
 
     static final String PROGRESS_FOOTNOTE =
@@ -214,7 +325,10 @@ final class TaggerCommand {
                 r.goldChunks(), r.tokens());
     }
 
-    /** Writes every sentence as "word gold guess" lines, a blank line after each: conlleval's input. */
+    /**
+     * Writes every sentence as "word gold guess" lines, a blank line after each: conlleval's input. The
+     * gold column is the file's own label, also when the training data never had it.
+     */
     static void writeTagged(ElmanTagger model, TaggingVocabulary vocab, TaggedCorpus corpus, Path file)
             throws IOException {
         Path parent = file.toAbsolutePath().getParent();

@@ -1,5 +1,8 @@
 package dev.vecrnn.data;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -7,14 +10,15 @@ import java.util.Objects;
  * tutorial's ATIS pipeline did: words are normalised ({@link WordNormalizer}), words seen fewer
  * than {@code minCount} times in training (default 2: seen once) become {@code <UNK>}, as do
  * words never seen; labels are those of the training file, in first-occurrence order, and a label
- * outside them in other data is an error naming the file and line.
+ * outside them in dev/test data is encoded as an id no model can output ({@link #encode}), so it
+ * counts as an error.
  *
  * <p>Word ids follow {@link Vocabulary.Builder#build}: by training frequency, ties by first
  * occurrence; {@code <UNK>} is ranked by its own count (it comes last when the text never spells
  * it out).
  *
  * @param words      word vocabulary, with unknown word {@link Vocabulary#TAGGER_UNK}
- * @param labels     label vocabulary, no unknown label
+ * @param labels     label vocabulary, no unknown label (ids 0 … {@link #labelCount()}−1)
  * @param normalizer applied to every word before look-up
  */
 public record TaggingVocabulary(Vocabulary words, Vocabulary labels, WordNormalizer normalizer) {
@@ -75,7 +79,10 @@ public record TaggingVocabulary(Vocabulary words, Vocabulary labels, WordNormali
         return ids;
     }
 
-    /** The label with this id. */
+    /**
+     * The label with this id, in [0, {@link #labelCount()}); an unseen label's id (from {@link #encode})
+     * is named by its corpus, {@link EncodedCorpus#labelNames(List)}.
+     */
     public String label(int id) {
         return labels.word(id);
     }
@@ -90,13 +97,17 @@ public record TaggingVocabulary(Vocabulary words, Vocabulary labels, WordNormali
     }
 
     /**
-     * The corpus as ids. A label the training data never had raises {@link DataFormatException}
-     * naming the corpus's file and the token's line.
+     * The corpus as ids. A label the training data never had (possible in dev and test data only)
+     * can never be guessed: it gets the id {@code labelCount() + k}, where k is its index in the
+     * result's {@link EncodedCorpus#unseenLabels()} (first occurrence order), so that scoring counts
+     * every such token as an error, as conlleval does (SPEC §1), instead of refusing the file.
      */
     public EncodedCorpus encode(TaggedCorpus corpus) {
         int n = corpus.size();
+        int nc = labels.size();
         int[][] w = new int[n][];
         int[][] l = new int[n][];
+        Map<String, Integer> unseen = new LinkedHashMap<>();
         for (int s = 0; s < n; s++) {
             TaggedSentence sent = corpus.get(s);
             String[] lab = sent.labels();
@@ -105,25 +116,11 @@ public record TaggingVocabulary(Vocabulary words, Vocabulary labels, WordNormali
             for (int t = 0; t < lab.length; t++) {
                 int id = labels.id(lab[t]);
                 if (id < 0) {
-                    throw new DataFormatException(corpus.source(), sent.lines()[t],
-                            "label '" + lab[t] + "' does not occur in the training data (known labels: "
-                                    + abbreviated() + ")");
+                    id = nc + unseen.computeIfAbsent(lab[t], k -> unseen.size());
                 }
                 l[s][t] = id;
             }
         }
-        return new EncodedCorpus(corpus.source(), w, l);
-    }
-
-    private String abbreviated() {
-        StringBuilder sb = new StringBuilder();
-        int show = Math.min(labels.size(), 20);
-        for (int i = 0; i < show; i++) {
-            sb.append(i == 0 ? "" : " ").append(labels.word(i));
-        }
-        if (labels.size() > show) {
-            sb.append(" ... ").append(labels.size() - show).append(" more");
-        }
-        return sb.toString();
+        return new EncodedCorpus(corpus.source(), w, l, List.copyOf(unseen.keySet()));
     }
 }

@@ -25,6 +25,11 @@ import java.util.TreeMap;
  * <p>Sentences are fed one at a time ({@link #add(String[], String[])}, or with label ids
  * {@link #add(int[], int[], int)}); as in conlleval the state runs through the whole stream with a
  * boundary after each sentence. Not thread-safe.
+ *
+ * <p>Gold labels that the training data never had are scored by their own strings, as conlleval
+ * scores a file: with ids, name them after the model's labels ({@link
+ * dev.vecrnn.data.EncodedCorpus#labelNames(List)}); a model never guesses them, so each such token is
+ * an error in accuracy and a gold chunk of an unseen type is never matched.
  */
 public final class ChunkEval {
     private static final String O = "O";

@@ -1,13 +1,14 @@
 package dev.vecrnn.train;
 
 /**
- * The RNNSLU tutorial's learning-rate schedule, driven by dev F1 after each epoch (SPEC §1), higher is
- * better: a strictly higher dev F1 than every earlier epoch makes a new best (the first epoch always
- * does); with decay on, whenever {@code patience} (10) or more epochs have passed since the best epoch,
- * the learning rate is halved and the best parameters are to be restored — as in the tutorial's
- * {@code abs(be − ce) >= 10} test, this repeats every epoch until dev F1 improves again; training
- * stops once the learning rate is below {@code minLearningRate} (1e−5). The same rule serves any
- * higher-is-better metric (token accuracy, for plain tags).
+ * The RNNSLU tutorial's learning-rate schedule, driven by a dev metric after each epoch (SPEC §1),
+ * higher is better — dev chunk F1 in the tutorial, token accuracy for plain tags
+ * ({@link TaggingMetric}); the name keeps the tutorial's F1, and "F1" below stands for whichever
+ * metric is fed in. A strictly higher dev metric than every earlier epoch makes a new best (the first
+ * epoch always does); with decay on, whenever {@code patience} (10) or more epochs have passed since
+ * the best epoch, the learning rate is halved and the best parameters are to be restored — as in the
+ * tutorial's {@code abs(be − ce) >= 10} test, this repeats every epoch until the dev metric improves
+ * again; training stops once the learning rate is below {@code minLearningRate} (1e−5).
  */
 public final class DevF1Schedule implements Schedule {
     /**
@@ -43,7 +44,10 @@ public final class DevF1Schedule implements Schedule {
         this.minLearningRate = minLearningRate;
     }
 
-    /** Records epoch {@code epoch}'s dev F1 and says what to do (the learning rate is updated). */
+    /**
+     * Records epoch {@code epoch}'s dev metric (F1, accuracy, …; higher is better) and says what to do
+     * (the learning rate is updated).
+     */
     @Override
     public Schedule.Action update(int epoch, double devF1) {
         if (devF1 > bestF1) {
@@ -74,12 +78,12 @@ public final class DevF1Schedule implements Schedule {
         return learningRate;
     }
 
-    /** The best dev F1 so far (−∞ before the first epoch). */
+    /** The best dev metric so far (−∞ before the first epoch); F1 when F1 is what is fed in. */
     public double bestF1() {
         return bestF1;
     }
 
-    /** The epoch of the best dev F1 (−1 before the first). */
+    /** The epoch of the best dev metric (−1 before the first). */
     public int bestEpoch() {
         return bestEpoch;
     }

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  *       shuffle the training sentences (seeded; the order carries over and is reshuffled each epoch)
  *       for each batch of batchSize sentences (1 by default):
  *           θ ← θ − lr · ∂L/∂θ;  every touched row of emb scaled to unit L2 norm
- *       dev F1 (and test F1) with conlleval on the tagged sentences
- *       if dev F1 > best so far: keep a copy of θ
+ *       dev (and test) F1 and token accuracy with conlleval on the tagged sentences
+ *       if the dev metric > best so far: keep a copy of θ
  *       else if decay and epoch − best epoch ≥ 10: lr ← lr / 2; θ ← the kept copy
  *       if lr < 1e−5: stop
  *   θ ← the kept copy
@@ -30,6 +30,11 @@ import java.util.function.Consumer;
  * Batches are handed to the model through reusable arrays, so the steps allocate nothing. The epoch
  * loop, the keeping and restoring of the best parameters and the schedule are {@link TrainingLoop}'s
  * with a {@link DevF1Schedule}; this class supplies the tagger's epoch (shuffle, updates, conlleval).
+ *
+ * <p>The dev metric is the options' {@link ElmanTrainingOptions#metric()}: chunk F1 or token accuracy,
+ * or (the default, {@link TaggingMetric#AUTO}) F1 when the label names look like BIO chunks and
+ * accuracy otherwise ({@link TaggingMetric#forLabels}). Dev and test gold labels unseen in training
+ * ({@link EncodedCorpus#unseenLabels()}) are scored as errors, as conlleval scores them.
  */
 public final class ElmanTrainer {
     /** Mixed into the seed for the shuffle stream, so it differs from the initialisation stream. */
@@ -69,8 +74,10 @@ public final class ElmanTrainer {
      * Trains {@code model} in place (its sizes are its own; the options' cs, nh and de are not
      * used) and leaves it holding the best-on-dev parameters.
      *
-     * @param labelNames the label of each label id, for conlleval's chunks
+     * @param labelNames the label of each label id, for conlleval's chunks (and the automatic metric)
      * @param test       may be null
+     * @throws IllegalArgumentException when the training data has labels outside the model's (unseen
+     *                                  labels are for dev and test data only)
      */
     public ElmanTrainingResult train(ElmanTagger model, List<String> labelNames, EncodedCorpus train,
                                      EncodedCorpus dev, EncodedCorpus test) {
@@ -84,6 +91,11 @@ public final class ElmanTrainer {
         if (train.size() == 0) {
             throw new IllegalArgumentException("no training sentence");
         }
+        if (!train.unseenLabels().isEmpty()) {
+            throw new IllegalArgumentException(train.source() + ": training data cannot have labels unseen in"
+                    + " training (they define the label set): " + train.unseenLabels());
+        }
+        TaggingMetric metric = options.metric().resolve(labelNames);
         int n = train.size();
         int[][] words = train.words();
         int[][] labels = train.labels();
@@ -95,7 +107,8 @@ public final class ElmanTrainer {
             order[i] = i;
         }
         int[] tagBuffer = new int[Math.max(dev.maxLength(), test == null ? 0 : test.maxLength())];
-        ChunkEval eval = new ChunkEval(labelNames);
+        ChunkEval devEval = new ChunkEval(dev.labelNames(labelNames));
+        ChunkEval testEval = test == null ? null : new ChunkEval(test.labelNames(labelNames));
         SeededRandom rng = new SeededRandom(options.seed() ^ SHUFFLE_SALT);
         DevF1Schedule schedule = new DevF1Schedule(options.learningRate(), options.decay(), options.patience(),
                 options.minLearningRate());
@@ -113,14 +126,14 @@ public final class ElmanTrainer {
                     }
                     lossSum += model.trainStep(batchWords, batchLabels, 0, count, (float) lr);
                 }
-                ChunkEval.Result devResult = evaluate(model, dev, eval, tagBuffer);
-                ChunkEval.Result testResult = test == null ? null : evaluate(model, test, eval, tagBuffer);
+                ChunkEval.Result devResult = evaluate(model, dev, devEval, tagBuffer);
+                ChunkEval.Result testResult = test == null ? null : evaluate(model, test, testEval, tagBuffer);
                 return new Measured(lossSum / n, devResult, testResult);
             }
 
             @Override
             public double metric(Measured m) {
-                return m.dev().f1();
+                return metric.of(m.dev());
             }
         };
         List<EpochReport> history = new ArrayList<>();
@@ -128,21 +141,26 @@ public final class ElmanTrainer {
                 epochs, e -> {
                     Measured m = e.measured();
                     EpochReport report = new EpochReport(e.epoch(), m.trainLoss(), m.dev(), m.test(),
-                            e.learningRate(), e.newBest(), e.halved(), e.seconds());
+                            e.learningRate(), e.newBest(), e.halved(), e.seconds(), metric);
                     history.add(report);
                     listener.accept(report);
                 });
         Measured best = outcome.best();
         return new ElmanTrainingResult(model, outcome.bestEpoch(), best == null ? null : best.dev(),
-                best == null ? null : best.test(), history, outcome.learningRate());
+                best == null ? null : best.test(), history, outcome.learningRate(), metric);
     }
 
     /** What one tagger epoch measured: its mean training loss and the evaluations after it. */
     private record Measured(double trainLoss, ChunkEval.Result dev, ChunkEval.Result test) {}
 
-    /** Tags every sentence of {@code data} and scores the labels with conlleval. */
+    /**
+     * Tags every sentence of {@code data} and scores the labels with conlleval (chunk F1 and token
+     * accuracy); gold labels unseen in training count as errors.
+     *
+     * @param labelNames the model's labels (ids 0 … nc−1); {@code data}'s unseen labels follow them
+     */
     public static ChunkEval.Result evaluate(ElmanTagger model, EncodedCorpus data, List<String> labelNames) {
-        return evaluate(model, data, new ChunkEval(labelNames), new int[data.maxLength()]);
+        return evaluate(model, data, new ChunkEval(data.labelNames(labelNames)), new int[data.maxLength()]);
     }
 
     private static ChunkEval.Result evaluate(ElmanTagger model, EncodedCorpus data, ChunkEval eval, int[] out) {

@@ -77,13 +77,27 @@ class VocabularyTest {
     }
 
     @Test
-    void unknownLabelNamesFileAndLine() {
+    void labelsUnseenInTrainingGetIdsNoModelCanOutput() {
         TaggingVocabulary v = TaggingVocabulary.build(ConllReader.parse(TRAIN, "train.conll"));
-        TaggedCorpus dev = ConllReader.parse("to O\nboston B-toloc.city_name\n\nfrom O\ndenver B-fromloc.city_name\n", "dev.conll");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> v.encode(dev));
-        assertEquals("dev.conll", e.source());
-        assertEquals(5, e.line());
-        assertTrue(e.getMessage().startsWith("dev.conll:5: label 'B-fromloc.city_name'"), e.getMessage());
+        // labels: O, B-toloc.city_name, B-depart_time.time, I-depart_time.time
+        assertEquals(4, v.labelCount());
+        TaggedCorpus dev = ConllReader.parse("to O\nboston B-toloc.city_name\n\nfrom O\ndenver B-fromloc.city_name\n"
+                + "\nto O\ndallas B-fromloc.city_name\nNN X\n", "dev.conll");
+        EncodedCorpus e = v.encode(dev);
+        assertEquals(List.of("B-fromloc.city_name", "X"), e.unseenLabels());
+        assertArrayEquals(new int[] {0, 1}, e.labels()[0]);
+        assertArrayEquals(new int[] {0, 4}, e.labels()[1]);
+        assertArrayEquals(new int[] {0, 4, 5}, e.labels()[2]);
+        assertEquals(List.of("O", "B-toloc.city_name", "B-depart_time.time", "I-depart_time.time",
+                "B-fromloc.city_name", "X"), e.labelNames(v.labels().words()));
+        assertEquals(java.util.Map.of("B-fromloc.city_name", 2L, "X", 1L), e.unseenLabelCounts(4));
+        assertEquals(List.of("B-fromloc.city_name", "X"), List.copyOf(e.unseenLabelCounts(4).keySet()));
+        assertEquals(3, e.unseenLabelTokens(4));
+        // the training data itself never has one
+        EncodedCorpus t = v.encode(ConllReader.parse(TRAIN, "train.conll"));
+        assertEquals(List.of(), t.unseenLabels());
+        assertEquals(0, t.unseenLabelTokens(4));
+        assertEquals(v.labels().words(), t.labelNames(v.labels().words()));
     }
 
     @Test
