@@ -3,7 +3,6 @@ package dev.vecrnn.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What every subcommand does the same way: parse its options, answer {@code --help}, and turn
@@ -35,34 +34,5 @@ final class Commands {
         } catch (RuntimeException | IOException e) {
             return TaggerCommand.reportFailure(e, err);
         }
-    }
-
-    /** A JSON number (finite) or null. */
-    static String json(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.8g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2")
-                .replace(".e", "e").replaceAll("\\.$", "") : "null";
-    }
-
-    /** A JSON string literal. */
-    static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -52,9 +52,9 @@ final class EvalCommand {
             ChunkEval.Result r = ElmanTrainer.evaluate(loaded.tagger(), vocab.encode(ConllReader.read(dataFile)),
                     vocab.labels().words());
             if (json) {
-                out.println("{\"model\":\"tagger\",\"tokens\":" + r.tokens() + ",\"accuracy\":" + Commands.json(r.accuracy())
-                        + ",\"precision\":" + Commands.json(r.precision()) + ",\"recall\":" + Commands.json(r.recall())
-                        + ",\"f1\":" + Commands.json(r.f1()) + "}");
+                out.println(new JsonLine().add("model", "tagger").add("tokens", r.tokens())
+                        .add("accuracy", r.accuracy()).add("precision", r.precision()).add("recall", r.recall())
+                        .add("f1", r.f1()));
             } else {
                 out.printf(Locale.ROOT, "%s: %d tokens, accuracy %.2f %%, precision %.2f, recall %.2f, F1 %.2f%n",
                         dataFile, r.tokens(), r.accuracy(), r.precision(), r.recall(), r.f1());
@@ -73,9 +73,8 @@ final class EvalCommand {
         double seconds = (System.nanoTime() - t0) * 1e-9;
         long predicted = tokens.length - 1;
         if (json) {
-            out.println("{\"model\":\"" + loaded.kind().id() + "\",\"tokens\":" + predicted + ",\"loss\":"
-                    + Commands.json(Math.log(ppl)) + ",\"perplexity\":" + Commands.json(ppl)
-                    + ",\"tokens_per_s\":" + Commands.json(predicted / seconds) + "}");
+            out.println(new JsonLine().add("model", loaded.kind().id()).add("tokens", predicted)
+                    .add("loss", Math.log(ppl)).add("perplexity", ppl).add("tokens_per_s", predicted / seconds));
         } else {
             out.printf(Locale.ROOT, "%s: %d tokens predicted, loss %.4f, perplexity %.2f (%.0f tokens/s)%n",
                     dataFile, predicted, Math.log(ppl), ppl, predicted / seconds);

@@ -116,13 +116,11 @@ final class LanguageModelCommand {
         }
         Consumer<LanguageModelEpochReport> listener = r -> {
             if (json) {
-                out.println("{\"epoch\":" + (r.epoch() + 1) + ",\"lr\":" + Commands.json(r.learningRate())
-                        + ",\"loss\":" + Commands.json(r.trainLoss())
-                        + ",\"train_perplexity\":" + Commands.json(r.trainPerplexity())
-                        + ",\"valid_perplexity\":" + Commands.json(r.validPerplexity())
-                        + ",\"new_best\":" + r.newBest() + ",\"halved\":" + r.halved()
-                        + ",\"seconds\":" + Commands.json(r.seconds())
-                        + ",\"tokens_per_s\":" + Commands.json(r.tokensPerSecond()) + "}");
+                out.println(new JsonLine().add("epoch", r.epoch() + 1).add("lr", r.learningRate())
+                        .add("loss", r.trainLoss()).add("train_perplexity", r.trainPerplexity())
+                        .add("valid_perplexity", r.validPerplexity()).add("new_best", r.newBest())
+                        .add("halved", r.halved()).add("seconds", r.seconds())
+                        .add("tokens_per_s", r.tokensPerSecond()));
                 out.flush();
             } else {
                 report.printf(Locale.ROOT, "%5d %11.2f %11.2f %11.5f %11.0f %9.1f%s%n", r.epoch() + 1,

@@ -64,8 +64,8 @@ class LanguageModelCommandTest {
         assertEquals(14, loaded.words().size()); // w0..w11, <eos>, <unk>
         CliRun e = CliRun.of(EvalCommand::run, "--model", model.toString(), "--data", test.toString(), "--json");
         assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().matches("\\{\"model\":\"scrn\",\"tokens\":\\d+,\"loss\":[0-9.e-]+,\"perplexity\":[0-9.e-]+,"
-                + "\"tokens_per_s\":[0-9.e+-]+\\}\\s*"), e.out());
+        assertTrue(e.out().matches("\\{\"model\":\"scrn\",\"tokens\":\\d+,\"loss\":[0-9.E-]+,\"perplexity\":[0-9.E-]+,"
+                + "\"tokens_per_s\":[0-9.E+-]+\\}\\s*"), e.out());
         double ppl = Double.parseDouble(e.out().replaceAll(".*\"perplexity\":([0-9.e-]+).*\\s*", "$1"));
         assertTrue(ppl < 6, "a chain over 12 words with p = 0.8 is learned well below its unigram perplexity: " + ppl);
         CliRun g = CliRun.of(GenerateCommand::run, "--model", model.toString(), "--length", "40", "--seed", "7",
