@@ -7,6 +7,7 @@ import dev.vecrnn.data.TaggedCorpus;
 import dev.vecrnn.data.TaggedSentence;
 import dev.vecrnn.data.TaggingVocabulary;
 import dev.vecrnn.data.WordNormalizer;
+import dev.vecrnn.io.ModelFile;
 import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.nn.ElmanTagger;
 import dev.vecrnn.train.ChunkEval;
@@ -62,13 +63,15 @@ final class TaggerCommand {
               --fold-case        lower-case words before vocabulary look-up
               --min-count N      words seen fewer times in training become <UNK> (default 2)
               --tagged-output F  write the test set (the dev set without --test) as "word gold guess"
+              --out MODEL        write the trained tagger (best-on-dev parameters and vocabularies) to a
+                                 model file for eval, tag, export
               --json             one JSON object per epoch on stdout (everything else goes to stderr)
             dev/test labels absent from the training file count as errors (reported once per file)
             """;
 
     private static final List<String> VALUED = List.of("--train", "--dev", "--test", "--epochs", "--lr", "--hidden",
             "--emb", "--window", "--batch", "--threads", "--seed", "--patience", "--min-count", "--tagged-output",
-            "--metric");
+            "--metric", "--out");
     private static final List<String> BARE = List.of("--fold-digits", "--fold-case", "--no-decay", "--json", "--help",
             "-h");
 
@@ -124,6 +127,7 @@ final class TaggerCommand {
         }
         Path testFile = args.path("--test");
         Path taggedFile = args.path("--tagged-output");
+        Path modelFile = args.path("--out");
         ElmanTrainingOptions options = options(args, ElmanTrainingOptions.defaults());
         TaggingMetric requested = metric(args);
         boolean json = args.flag("--json");
@@ -177,6 +181,10 @@ final class TaggerCommand {
             writeTagged(result.model(), vocab, which, taggedFile);
             human.printf(Locale.ROOT, "wrote the %s set tagged (word gold guess, conlleval's input) to %s%n",
                     test != null ? "test" : "dev", taggedFile);
+        }
+        if (modelFile != null) {
+            ModelFile.saveTagger(modelFile, result.model(), vocab);
+            human.printf(Locale.ROOT, "wrote the tagger to %s%n", modelFile);
         }
         return 0;
     }
