@@ -13,9 +13,11 @@ import dev.vecrnn.train.LanguageModelEpochReport;
 import dev.vecrnn.train.LanguageModelTrainer;
 import dev.vecrnn.train.LanguageModelTrainingOptions;
 import dev.vecrnn.train.LanguageModelTrainingResult;
+import dev.vecrnn.train.TrainingLoop;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -46,13 +48,18 @@ final class LanguageModelCommand {
               --seed N             seeds the parameters (default 345)
               --threads N          threads for the shards (default 1; same result for any N)
               --json               one JSON object per epoch on stdout (the rest goes to stderr)
+              --checkpoint FILE    after every epoch, write the model and the training state to FILE
+                                   (replaced atomically: an interrupted run leaves the last one intact)
+              --resume FILE        continue from a checkpoint, with the same data and options; the result
+                                   is the same bit for bit as an uninterrupted run (the model's sizes and
+                                   vocabulary come from the checkpoint)
             the lr is halved and the previous epoch's parameters restored whenever validation
             perplexity improves by less than 0.1 %; training stops after 8 halvings
             """;
 
     private static final List<String> VALUED = List.of("--train", "--valid", "--test", "--out", "--model", "--hidden",
             "--context", "--rate", "--alpha", "--bptt", "--batch", "--epochs", "--lr", "--clip", "--min-count",
-            "--max-vocab", "--seed", "--threads");
+            "--max-vocab", "--seed", "--threads", "--checkpoint", "--resume");
     private static final List<String> BARE = List.of("--json", "--help", "-h");
 
     private LanguageModelCommand() {}
@@ -98,19 +105,34 @@ final class LanguageModelCommand {
         boolean json = args.flag("--json");
         PrintStream report = json ? err : out;
 
+        Path checkpoint = args.path("--checkpoint");
+        Path resumeFile = args.path("--resume");
+        ModelFile.Loaded resumed = null;
+        if (resumeFile != null) {
+            resumed = ModelFile.load(resumeFile);
+            if (resumed.training() == null || resumed.kind() == ModelFile.Kind.TAGGER || resumed.words() == null) {
+                throw new IllegalArgumentException(resumeFile + ": not a language-model checkpoint (written by --checkpoint)");
+            }
+        }
         List<String[]> trainLines = PlainTextReader.read(trainFile);
-        Vocabulary vocab = Vocabulary.forLanguageModel(trainLines, minCount, maxVocab);
+        Vocabulary vocab = resumed != null ? resumed.words() : Vocabulary.forLanguageModel(trainLines, minCount, maxVocab);
         int[] train = PlainTextReader.encode(trainLines, vocab);
         int[] valid = PlainTextReader.encode(PlainTextReader.read(validFile), vocab);
         int[] test = testFile == null ? null : PlainTextReader.encode(PlainTextReader.read(testFile), vocab);
-        LanguageModel model = kind.equals("scrn")
+        LanguageModel model = resumed != null ? resumed.languageModel() : kind.equals("scrn")
                 ? new ScrnNetwork(new ScrnConfig(vocab.size(), hidden, context, vocab.size(), rate, (float) alpha,
                         dev.vecrnn.nn.OutputActivation.SOFTMAX), options.seed())
                 : new ElmanLanguageModel(vocab.size(), hidden, options.seed());
-        report.printf(Locale.ROOT, "%s language model: %d words (%d training tokens), hidden %d%s; %d streams x %d steps, "
-                        + "lr %s, clip %s%n", kind, vocab.size(), train.length, hidden,
-                kind.equals("scrn") ? ", context " + context + ", rate " + rate.name().toLowerCase(Locale.ROOT) : "",
-                options.streams(), options.bptt(), options.learningRate(), options.clipNorm());
+        if (resumed == null) {
+            report.printf(Locale.ROOT, "%s language model: %d words (%d training tokens), hidden %d%s; %d streams x %d steps, "
+                            + "lr %s, clip %s%n", kind, vocab.size(), train.length, hidden,
+                    kind.equals("scrn") ? ", context " + context + ", rate " + rate.name().toLowerCase(Locale.ROOT) : "",
+                    options.streams(), options.bptt(), options.learningRate(), options.clipNorm());
+        } else {
+            report.printf(Locale.ROOT, "resuming %s (%s) after epoch %d: %d words, %s; %d streams x %d steps, clip %s%n",
+                    resumeFile, resumed.kind().id(), resumed.training().epochsDone(), vocab.size(),
+                    resumed.hyperparameters(), options.streams(), options.bptt(), options.clipNorm());
+        }
         if (!json) {
             report.println("epoch   train ppl   valid ppl          lr    tokens/s   seconds");
         }
@@ -128,7 +150,16 @@ final class LanguageModelCommand {
                         r.newBest() ? "  best" : r.halved() ? "  lr halved, previous epoch restored" : "");
             }
         };
-        LanguageModelTrainingResult result = new LanguageModelTrainer(options, listener).train(model, train, valid, test);
+        final LanguageModel trained = model;
+        TrainingLoop.Checkpoints sink = checkpoint == null ? null : (live, state) -> {
+            try {
+                ModelFile.saveLanguageModelCheckpoint(checkpoint, trained, vocab, state);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        LanguageModelTrainingResult result = new LanguageModelTrainer(options, listener).train(model, train, valid, test,
+                resumed == null ? null : resumed.training(), sink);
         ModelFile.saveLanguageModel(outFile, model, vocab);
         report.printf(Locale.ROOT, "best epoch %d: valid perplexity %.2f%s; model written to %s%n",
                 result.bestEpoch() + 1, result.bestValidPerplexity(),

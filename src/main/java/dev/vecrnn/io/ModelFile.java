@@ -13,6 +13,8 @@ import dev.vecrnn.nn.ParameterSet;
 import dev.vecrnn.nn.RateMode;
 import dev.vecrnn.nn.ScrnConfig;
 import dev.vecrnn.nn.ScrnNetwork;
+import dev.vecrnn.train.Schedule;
+import dev.vecrnn.train.TrainingLoop;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,8 +51,14 @@ import java.util.zip.CRC32;
  *     WORD  u32 n · n × word string (id order) · the unknown word (string, empty when none)
  *     LABL  (taggers only) u32 n · n × label string (id order)
  *     TENS  u32 n · n × (name string, u32 rank, rank × u32 dims) · then each tensor's floats, in order
+ *     TRNG  (checkpoints only) i32 epochs done · i32 kept epoch (−1: none) · i32 last action
+ *           (0 new best, 1 continue, 2 halve and restore) · u32 n · n × f64 the schedule's state
+ *     KEPT  (checkpoints with a kept epoch) the kept parameters, laid out as TENS
  *   a string is u32 byte length · UTF-8 bytes
  * </pre>
+ *
+ * A checkpoint is a model file (its TENS the live parameters, so it loads and runs as a model) that
+ * also holds the training state a run resumes from ({@link Loaded#training()}).
  *
  * The hyperparameters (HEAD) are, for {@code tagger}: {@code ne nc de cs nh fold-case fold-digits};
  * for {@code scrn}: {@code nin nh ns nout rate alpha activation seed} (the seed fixes the constant
@@ -69,7 +77,8 @@ public final class ModelFile {
     static final byte[] MAGIC = "VECRNN\r\n".getBytes(StandardCharsets.US_ASCII);
     /** The format version this code writes and reads. */
     public static final int VERSION = 1;
-    private static final String HEAD = "HEAD", WORD = "WORD", LABL = "LABL", TENS = "TENS";
+    private static final String HEAD = "HEAD", WORD = "WORD", LABL = "LABL", TENS = "TENS", TRNG = "TRNG",
+            KEPT = "KEPT";
     private static final int MAX_TENSORS = 64, MAX_RANK = 4, MAX_HYPERPARAMETERS = 256;
 
     private ModelFile() {}
@@ -97,7 +106,7 @@ public final class ModelFile {
      * without one has {@code words} null).
      */
     public record Loaded(Kind kind, Map<String, String> hyperparameters, Object model, Vocabulary words,
-                         Vocabulary labels, WordNormalizer normalizer) {
+                         Vocabulary labels, WordNormalizer normalizer, TrainingLoop.Resume training) {
         /** The tagger. @throws IllegalStateException for another kind */
         public ElmanTagger tagger() {
             if (kind != Kind.TAGGER) {
@@ -122,7 +131,13 @@ public final class ModelFile {
 
         /** The model's trainable parameters. */
         public ParameterSet parameters() {
-            return model instanceof ElmanTagger t ? t.parameters() : ((LanguageModel) model).parameters();
+            return parametersOf(model);
+        }
+
+        /** The training state of a checkpoint (see {@link TrainingLoop.Resume}), or null for a plain model file. */
+        @Override
+        public TrainingLoop.Resume training() {
+            return training;
         }
     }
 
@@ -137,6 +152,21 @@ public final class ModelFile {
             throw new IllegalArgumentException("vocabularies of " + vocabulary.wordCount() + " words and "
                     + vocabulary.labelCount() + " labels for a tagger of " + c.vocabularySize() + " and " + c.numLabels());
         }
+        saveTagger(file, tagger, vocabulary, null);
+    }
+
+    /** {@link #saveTagger} plus the training state a run resumes from (see {@link TrainingLoop.Checkpoints}). */
+    public static void saveTaggerCheckpoint(Path file, ElmanTagger tagger, TaggingVocabulary vocabulary,
+                                            TrainingLoop.Resume state) throws IOException {
+        Objects.requireNonNull(state, "state");
+        saveTagger(file, tagger, vocabulary, state);
+    }
+
+    private static void saveTagger(Path file, ElmanTagger tagger, TaggingVocabulary vocabulary,
+                                   TrainingLoop.Resume state) throws IOException {
+        Objects.requireNonNull(tagger, "tagger");
+        Objects.requireNonNull(vocabulary, "vocabulary");
+        ElmanConfig c = tagger.config();
         Map<String, String> h = new LinkedHashMap<>();
         h.put("ne", Integer.toString(c.vocabularySize()));
         h.put("nc", Integer.toString(c.numLabels()));
@@ -145,7 +175,7 @@ public final class ModelFile {
         h.put("nh", Integer.toString(c.hiddenSize()));
         h.put("fold-case", Boolean.toString(vocabulary.normalizer().foldCase()));
         h.put("fold-digits", Boolean.toString(vocabulary.normalizer().foldDigits()));
-        write(file, Kind.TAGGER, h, vocabulary.words(), vocabulary.labels(), tagger.parameters());
+        write(file, Kind.TAGGER, h, vocabulary.words(), vocabulary.labels(), tagger.parameters(), state);
     }
 
     /**
@@ -153,6 +183,11 @@ public final class ModelFile {
      * vocabulary; an SCRN that is not a language model may be written with {@code words} null.
      */
     public static void saveLanguageModel(Path file, LanguageModel model, Vocabulary words) throws IOException {
+        saveLanguageModel(file, model, words, null);
+    }
+
+    private static void saveLanguageModel(Path file, LanguageModel model, Vocabulary words, TrainingLoop.Resume state)
+            throws IOException {
         Objects.requireNonNull(model, "model");
         Map<String, String> h = new LinkedHashMap<>();
         Kind kind;
@@ -181,11 +216,18 @@ public final class ModelFile {
         } else {
             throw new IllegalArgumentException("cannot save a " + model.getClass().getName());
         }
-        write(file, kind, h, words, null, model.parameters());
+        write(file, kind, h, words, null, model.parameters(), state);
+    }
+
+    /** {@link #saveLanguageModel} plus the training state a run resumes from (see {@link TrainingLoop.Checkpoints}). */
+    public static void saveLanguageModelCheckpoint(Path file, LanguageModel model, Vocabulary words,
+                                                   TrainingLoop.Resume state) throws IOException {
+        Objects.requireNonNull(state, "state");
+        saveLanguageModel(file, model, words, state);
     }
 
     private static void write(Path file, Kind kind, Map<String, String> hyper, Vocabulary words, Vocabulary labels,
-                              ParameterSet params) throws IOException {
+                              ParameterSet params, TrainingLoop.Resume state) throws IOException {
         AtomicFiles.write(file, out -> {
             out.write(MAGIC);
             out.write(le(4).putInt(VERSION).array());
@@ -217,21 +259,39 @@ public final class ModelFile {
                 }
                 section(out, LABL, l);
             }
-            Payload t = new Payload();
-            t.u32(params.count());
-            for (Parameter p : params) {
-                t.string(p.name());
-                int[] shape = p.shape();
-                t.u32(shape.length);
-                for (int d : shape) {
-                    t.u32(d);
+            section(out, TENS, tensors(params));
+            if (state != null) {
+                Payload g = new Payload();
+                g.u32(state.epochsDone());
+                g.u32(state.bestEpoch() + 1);
+                g.u32(state.lastAction().ordinal());
+                g.u32(state.scheduleState().length);
+                for (double d : state.scheduleState()) {
+                    g.f64(d);
+                }
+                section(out, TRNG, g);
+                if (state.kept() != null) {
+                    section(out, KEPT, tensors(state.kept()));
                 }
             }
-            for (Parameter p : params) {
-                t.floats(p.values(), p.offset(), p.size());
-            }
-            section(out, TENS, t);
         });
+    }
+
+    private static Payload tensors(ParameterSet params) {
+        Payload t = new Payload();
+        t.u32(params.count());
+        for (Parameter p : params) {
+            t.string(p.name());
+            int[] shape = p.shape();
+            t.u32(shape.length);
+            for (int d : shape) {
+                t.u32(d);
+            }
+        }
+        for (Parameter p : params) {
+            t.floats(p.values(), p.offset(), p.size());
+        }
+        return t;
     }
 
     private static void section(OutputStream out, String tag, Payload p) throws IOException {
@@ -254,6 +314,10 @@ public final class ModelFile {
 
         void u32(int v) {
             buf.writeBytes(le(4).putInt(v).array());
+        }
+
+        void f64(double v) {
+            buf.writeBytes(le(8).putDouble(v).array());
         }
 
         void string(String s) {
@@ -349,7 +413,7 @@ public final class ModelFile {
                 vocabularySize = v;
             }
         }
-        float[][] tensors = readTensors(file, sections.get(TENS), shapes);
+        float[][] tensors = readTensors(file, TENS, sections.get(TENS), shapes);
         Vocabulary words = readWords(file, sections.get(WORD), vocabularySize, kind != Kind.SCRN, true);
         Vocabulary labels = null;
         WordNormalizer normalizer = null;
@@ -369,12 +433,51 @@ public final class ModelFile {
         } else {
             model = new ElmanLanguageModel(vocabularySize, h.i("nh"), 0);
         }
-        ParameterSet params = model instanceof ElmanTagger t ? t.parameters() : ((LanguageModel) model).parameters();
+        TrainingLoop.Resume training = null;
+        float[][] keptTensors = null;
+        if (sections.containsKey(TRNG)) {
+            Reader g = new Reader(file, TRNG, sections.get(TRNG));
+            int done = g.u32(), best = g.u32() - 1, action = g.u32();
+            int values = g.count(8, 16, "schedule values");
+            double[] state = new double[values];
+            for (int k = 0; k < values; k++) {
+                state[k] = g.f64();
+            }
+            g.end();
+            if (action >= Schedule.Action.values().length) {
+                throw new ModelFormatException(file, "section TRNG: unknown action " + action);
+            }
+            if ((best >= 0) != sections.containsKey(KEPT)) {
+                throw new ModelFormatException(file, best >= 0 ? "a checkpoint with a kept epoch needs a KEPT section"
+                        : "a KEPT section without a kept epoch");
+            }
+            if (best >= 0) {
+                keptTensors = readTensors(file, KEPT, sections.get(KEPT), shapes);
+            }
+            ParameterSet kept = best < 0 ? null : setValues(parametersOf(model).copy(), keptTensors);
+            try {
+                training = new TrainingLoop.Resume(done, kept, best, state, Schedule.Action.values()[action]);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, "section TRNG: " + e.getMessage());
+            }
+        } else if (sections.containsKey(KEPT)) {
+            throw new ModelFormatException(file, "a KEPT section without a TRNG section");
+        }
+        setValues(parametersOf(model), tensors);
+        return new Loaded(kind, java.util.Collections.unmodifiableMap(hyper), model, words, labels, normalizer,
+                training);
+    }
+
+    private static ParameterSet parametersOf(Object model) {
+        return model instanceof ElmanTagger t ? t.parameters() : ((LanguageModel) model).parameters();
+    }
+
+    private static ParameterSet setValues(ParameterSet params, float[][] tensors) {
         int i = 0;
         for (Parameter p : params) {
             p.set(tensors[i++]);
         }
-        return new Loaded(kind, java.util.Collections.unmodifiableMap(hyper), model, words, labels, normalizer);
+        return params;
     }
 
     /** The sections of the file by tag, each checked against its CRC32. */
@@ -416,7 +519,7 @@ public final class ModelFile {
             byte[] tagBytes = new byte[4];
             all.get(tagBytes);
             String tag = new String(tagBytes, StandardCharsets.ISO_8859_1);
-            if (!tag.equals(HEAD) && !tag.equals(WORD) && !tag.equals(LABL) && !tag.equals(TENS)) {
+            if (!List.of(HEAD, WORD, LABL, TENS, TRNG, KEPT).contains(tag)) {
                 throw new ModelFormatException(file, "unknown section tag at offset " + (all.position() - 4));
             }
             long length = all.getLong();
@@ -440,9 +543,9 @@ public final class ModelFile {
     }
 
     /** The tensors of TENS, checked to be exactly {@code shapes} (names, order, shapes, data length). */
-    private static float[][] readTensors(Path file, ByteBuffer section, LinkedHashMap<String, int[]> shapes)
+    private static float[][] readTensors(Path file, String tag, ByteBuffer section, LinkedHashMap<String, int[]> shapes)
             throws ModelFormatException {
-        Reader r = new Reader(file, TENS, section);
+        Reader r = new Reader(file, tag, section);
         int n = r.count(8, MAX_TENSORS, "tensors");
         if (n != shapes.size()) {
             throw new ModelFormatException(file, n + " tensors, the model has " + shapes.size() + " (" + shapes.keySet() + ")");
@@ -468,8 +571,8 @@ public final class ModelFile {
             total += size;
         }
         if (total * 4 != r.remaining()) {
-            throw new ModelFormatException(file, "the tensors need " + total * 4 + " bytes of data, section TENS has "
-                    + r.remaining());
+            throw new ModelFormatException(file, "the tensors need " + total * 4 + " bytes of data, section " + tag
+                    + " has " + r.remaining());
         }
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
@@ -566,6 +669,13 @@ public final class ModelFile {
             } catch (CharacterCodingException e) {
                 throw bad("a string is not valid UTF-8");
             }
+        }
+
+        double f64() throws ModelFormatException {
+            if (b.remaining() < 8) {
+                throw bad("ends early");
+            }
+            return b.getDouble();
         }
 
         float[] floats(int n) {

@@ -190,6 +190,17 @@ public final class ElmanTagger {
         embedding.normalizeUpdatedRows();
     }
 
+    /**
+     * Declares that every row of {@code emb} already has unit norm, as between training epochs: the next
+     * {@link #normalizeEmbeddings} then covers only rows updated after this call, as it would have in
+     * the run the parameters came from. A trainer resuming from a checkpoint calls it, so the resumed
+     * run is the same bit for bit as an uninterrupted one (normalising a unit row again can move its
+     * last bits).
+     */
+    public void markEmbeddingsNormalized() {
+        embedding.markNormalized();
+    }
+
     /** {@link #computeGradients}, {@link #applySgd}, {@link #normalizeEmbeddings}: the tutorial's update. */
     public double trainStep(int[][] words, int[][] labels, int from, int count, float lr) {
         double loss = computeGradients(words, labels, from, count);

@@ -175,6 +175,19 @@ final class EmbeddingRows {
         versionSeen = table.version();
     }
 
+    /**
+     * Declares every row already normalised (as it is after training steps, or in a checkpoint written
+     * between epochs): the next {@link #normalizeUpdatedRows} covers only rows updated after this call.
+     */
+    void markNormalized() {
+        for (int i = 0; i < pendingCount; i++) {
+            pendingMark[pendingRows[i]] = false;
+        }
+        pendingCount = 0;
+        normalizedOnce = true;
+        versionSeen = table.version();
+    }
+
     /** After the table was set from outside (set(), copyValuesFrom), the next normalisation covers every row. */
     private void noticeExternalChange() {
         if (table.version() != versionSeen) {

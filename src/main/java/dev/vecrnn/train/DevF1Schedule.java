@@ -79,6 +79,21 @@ public final class DevF1Schedule implements Schedule {
     }
 
     /** The best dev metric so far (−∞ before the first epoch); F1 when F1 is what is fed in. */
+    @Override
+    public double[] state() {
+        return new double[] {learningRate, bestF1, bestEpoch};
+    }
+
+    @Override
+    public void restore(double[] state) {
+        if (state == null || state.length != 3 || !(state[0] > 0) || state[2] < -1 || state[2] != Math.rint(state[2])) {
+            throw new IllegalArgumentException("not a state of this schedule: " + java.util.Arrays.toString(state));
+        }
+        learningRate = state[0];
+        bestF1 = state[1];
+        bestEpoch = (int) state[2];
+    }
+
     public double bestF1() {
         return bestF1;
     }

@@ -81,6 +81,21 @@ public final class ElmanTrainer {
      */
     public ElmanTrainingResult train(ElmanTagger model, List<String> labelNames, EncodedCorpus train,
                                      EncodedCorpus dev, EncodedCorpus test) {
+        return train(model, labelNames, train, dev, test, null, null);
+    }
+
+    /**
+     * {@link #train(ElmanTagger, List, EncodedCorpus, EncodedCorpus, EncodedCorpus)} continuing from a
+     * checkpoint ({@code resume}, with {@code model} holding its live parameters; null for a new run)
+     * and handing the training state to {@code checkpoints} after every epoch (null for none). With the
+     * same options and data, a resumed run ends with the same parameters, bit for bit, as an
+     * uninterrupted one: the shuffles of the epochs already done are replayed from the seed, and the
+     * embeddings are known to be normalised unless the last epoch restored the kept copy. The history
+     * holds the epochs run in this call.
+     */
+    public ElmanTrainingResult train(ElmanTagger model, List<String> labelNames, EncodedCorpus train,
+                                     EncodedCorpus dev, EncodedCorpus test, TrainingLoop.Resume resume,
+                                     TrainingLoop.Checkpoints checkpoints) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(dev, "dev");
@@ -113,10 +128,18 @@ public final class ElmanTrainer {
         DevF1Schedule schedule = new DevF1Schedule(options.learningRate(), options.decay(), options.patience(),
                 options.minLearningRate());
 
+        if (resume != null && resume.lastAction() != Schedule.Action.HALVE_AND_RESTORE) {
+            model.markEmbeddingsNormalized();
+        }
         TrainingLoop.Epochs<Measured> epochs = new TrainingLoop.Epochs<>() {
+            private int shuffles; // the order is reshuffled from the previous epoch's: replay the skipped ones
+
             @Override
             public Measured run(int epoch, double lr) {
-                rng.shuffle(order);
+                while (shuffles <= epoch) {
+                    rng.shuffle(order);
+                    shuffles++;
+                }
                 double lossSum = 0;
                 for (int k = 0; k < n; k += batch) {
                     int count = Math.min(batch, n - k);
@@ -144,8 +167,13 @@ public final class ElmanTrainer {
                             e.learningRate(), e.newBest(), e.halved(), e.seconds(), metric);
                     history.add(report);
                     listener.accept(report);
-                });
+                }, resume, checkpoints);
         Measured best = outcome.best();
+        if (best == null && outcome.bestEpoch() >= 0) {
+            // kept before a resume: the model holds those parameters again, so their scores are these
+            best = new Measured(Double.NaN, evaluate(model, dev, devEval, tagBuffer),
+                    test == null ? null : evaluate(model, test, testEval, tagBuffer));
+        }
         return new ElmanTrainingResult(model, outcome.bestEpoch(), best == null ? null : best.dev(),
                 best == null ? null : best.test(), history, outcome.learningRate(), metric);
     }

@@ -61,6 +61,18 @@ public final class LanguageModelTrainer {
      * @throws TrainingDivergedException   when a loss or gradient norm is NaN or infinite
      */
     public LanguageModelTrainingResult train(LanguageModel model, int[] train, int[] valid, int[] test) {
+        return train(model, train, valid, test, null, null);
+    }
+
+    /**
+     * {@link #train(LanguageModel, int[], int[], int[])} continuing from a checkpoint ({@code resume},
+     * with {@code model} holding its live parameters; null for a new run) and handing the training state
+     * to {@code checkpoints} after every epoch (null for none). Each epoch reads the streams from a zero
+     * state and draws no random numbers, so with the same options and data a resumed run ends with the
+     * same parameters, bit for bit, as an uninterrupted one. The history holds the epochs run in this call.
+     */
+    public LanguageModelTrainingResult train(LanguageModel model, int[] train, int[] valid, int[] test,
+                                             TrainingLoop.Resume resume, TrainingLoop.Checkpoints checkpoints) {
         Objects.requireNonNull(model, "model");
         int vocabulary = model.vocabularySize();
         StreamBatches trainBatches = batches("training", train, vocabulary, options.streams(), options.bptt());
@@ -114,7 +126,8 @@ public final class LanguageModelTrainer {
             }
         };
         List<LanguageModelEpochReport> history = new ArrayList<>();
-        TrainingLoop.Outcome<Measured> outcome = TrainingLoop.run(model.parameters(), options.schedule(),
+        PerplexitySchedule schedule = options.schedule();
+        TrainingLoop.Outcome<Measured> outcome = TrainingLoop.run(model.parameters(), schedule,
                 options.epochs(), epochs, e -> {
                     Measured m = e.measured();
                     LanguageModelEpochReport report = new LanguageModelEpochReport(e.epoch(), m.trainLoss(),
@@ -122,7 +135,7 @@ public final class LanguageModelTrainer {
                             m.trainTokens(), m.trainTokens() / Math.max(m.trainSeconds(), 1e-9), m.clippedFraction());
                     history.add(report);
                     listener.accept(report);
-                });
+                }, resume, checkpoints);
         double testPerplexity = Double.NaN;
         if (testBatches != null) {
             double testNll = totalNll(model, testBatches, evalState);
@@ -131,9 +144,9 @@ public final class LanguageModelTrainer {
             }
             testPerplexity = Math.exp(testNll / testBatches.pairCount());
         }
-        Measured best = outcome.best();
         return new LanguageModelTrainingResult(model, outcome.bestEpoch(),
-                best == null ? Double.NaN : best.validPerplexity(), testPerplexity, history, outcome.learningRate());
+                outcome.bestEpoch() < 0 ? Double.NaN : schedule.bestPerplexity(), testPerplexity, history,
+                outcome.learningRate());
     }
 
     /**

@@ -81,6 +81,23 @@ public final class PerplexitySchedule implements Schedule {
     }
 
     /** How many times the learning rate has been halved. */
+    @Override
+    public double[] state() {
+        return new double[] {learningRate, halvings, bestPerplexity, bestEpoch};
+    }
+
+    @Override
+    public void restore(double[] state) {
+        if (state == null || state.length != 4 || !(state[0] > 0) || state[1] < 0 || state[1] != Math.rint(state[1])
+                || state[3] < -1 || state[3] != Math.rint(state[3])) {
+            throw new IllegalArgumentException("not a state of this schedule: " + java.util.Arrays.toString(state));
+        }
+        learningRate = state[0];
+        halvings = (int) state[1];
+        bestPerplexity = state[2];
+        bestEpoch = (int) state[3];
+    }
+
     public int halvings() {
         return halvings;
     }

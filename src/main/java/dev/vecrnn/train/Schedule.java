@@ -31,4 +31,18 @@ public interface Schedule {
 
     /** Whether training should stop now (checked before every epoch). */
     boolean finished();
+
+    /**
+     * Everything the schedule has learnt so far (learning rate, best figure, its epoch, …) as numbers,
+     * for a training checkpoint; {@link #restore} on a schedule made with the same options continues
+     * exactly where this one is.
+     */
+    double[] state();
+
+    /**
+     * Sets the schedule to a {@link #state()} of one made with the same options.
+     *
+     * @throws IllegalArgumentException for a state of another length or with impossible values
+     */
+    void restore(double[] state);
 }

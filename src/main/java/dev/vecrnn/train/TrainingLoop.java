@@ -72,11 +72,51 @@ public final class TrainingLoop {
     public record Outcome<M>(int epochsRun, int bestEpoch, M best, double learningRate) {}
 
     /**
+     * Where an interrupted run stands, read back from a checkpoint: how many epochs it completed, the
+     * kept parameters (null when no epoch was kept yet) and their epoch, the schedule's
+     * {@link Schedule#state()}, and the last epoch's action.
+     */
+    public record Resume(int epochsDone, ParameterSet kept, int bestEpoch, double[] scheduleState,
+                         Schedule.Action lastAction) {
+        public Resume {
+            if (epochsDone < 1 || bestEpoch < -1 || bestEpoch >= epochsDone || scheduleState == null
+                    || lastAction == null || (kept == null) != (bestEpoch < 0)) {
+                throw new IllegalArgumentException("inconsistent training state: " + epochsDone + " epochs done, best "
+                        + bestEpoch + (kept == null ? ", nothing kept" : ", parameters kept"));
+            }
+        }
+    }
+
+    /**
+     * Receives the whole training state after every epoch (the live parameters, the kept copy, the
+     * schedule), for example to write a checkpoint from which {@link #run} can {@link Resume}.
+     */
+    @FunctionalInterface
+    public interface Checkpoints {
+        /** Called on the training thread after the listener; the parameter sets are live: copy, do not keep. */
+        void save(ParameterSet live, Resume state);
+    }
+
+    /**
      * Runs the loop above on the live {@code parameters} and leaves them holding the kept copy (the
      * last NEW_BEST epoch's values); reports each epoch to {@code listener} on the calling thread.
      */
     public static <M> Outcome<M> run(ParameterSet parameters, Schedule schedule, int maxEpochs, Epochs<M> epochs,
                                      Consumer<? super Epoch<M>> listener) {
+        return run(parameters, schedule, maxEpochs, epochs, listener, null, null);
+    }
+
+    /**
+     * {@link #run(ParameterSet, Schedule, int, Epochs, Consumer)} continuing from {@code resume} (when
+     * not null: the live parameters must already hold the checkpoint's; the schedule is restored and
+     * the loop starts at epoch {@code resume.epochsDone()}), and handing the state to
+     * {@code checkpoints} (when not null) after every epoch. Given the same epochs (the network's
+     * updates depend only on the epoch number and the parameters), a resumed run ends with the same
+     * parameters, bit for bit, as an uninterrupted one; the outcome's {@code best} is null when the
+     * kept epoch ran before the resume.
+     */
+    public static <M> Outcome<M> run(ParameterSet parameters, Schedule schedule, int maxEpochs, Epochs<M> epochs,
+                                     Consumer<? super Epoch<M>> listener, Resume resume, Checkpoints checkpoints) {
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(epochs, "epochs");
@@ -88,6 +128,14 @@ public final class TrainingLoop {
         M best = null;
         int bestEpoch = -1;
         int epoch = 0;
+        if (resume != null) {
+            schedule.restore(resume.scheduleState());
+            if (resume.kept() != null) {
+                kept = resume.kept().copy();
+            }
+            bestEpoch = resume.bestEpoch();
+            epoch = resume.epochsDone();
+        }
         for (; epoch < maxEpochs && !schedule.finished(); epoch++) {
             long t0 = System.nanoTime();
             double lr = schedule.learningRate();
@@ -111,6 +159,9 @@ public final class TrainingLoop {
                 case CONTINUE -> { }
             }
             listener.accept(new Epoch<>(epoch, measured, lr, action, (System.nanoTime() - t0) * 1e-9));
+            if (checkpoints != null) {
+                checkpoints.save(parameters, new Resume(epoch + 1, kept, bestEpoch, schedule.state(), action));
+            }
         }
         if (kept != null) {
             parameters.copyValuesFrom(kept);

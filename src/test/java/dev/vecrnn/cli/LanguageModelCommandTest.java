@@ -109,4 +109,34 @@ class LanguageModelCommandTest {
         assertEquals(2, r.code());
         assertTrue(CliRun.of(EvalCommand::run, "--help").out().startsWith("usage: vecrnn eval"));
     }
+
+    @Test
+    void aRunResumedFromItsCheckpointEndsWithTheSameModel() throws IOException {
+        Path whole = dir.resolve("whole.vrnn"), half = dir.resolve("half.vrnn"), ckpt = dir.resolve("run.ckpt");
+        Path resumed = dir.resolve("resumed.vrnn");
+        String[] common = {"--train", train.toString(), "--valid", valid.toString(), "--hidden", "8", "--context", "4",
+            "--batch", "20", "--lr", "30"};
+        assertEquals(0, CliRun.of(LanguageModelCommand::run, concat(common, "--epochs", "5", "--out", whole.toString())).code());
+        CliRun a = CliRun.of(LanguageModelCommand::run, concat(common, "--epochs", "2", "--out", half.toString(),
+                "--checkpoint", ckpt.toString()));
+        assertEquals(0, a.code(), a.err());
+        CliRun b = CliRun.of(LanguageModelCommand::run, concat(common, "--epochs", "5", "--out", resumed.toString(),
+                "--resume", ckpt.toString()));
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("resuming " + ckpt + " (scrn) after epoch 2"), b.out());
+        ModelFile.Loaded x = ModelFile.load(whole), y = ModelFile.load(resumed);
+        for (dev.vecrnn.nn.Parameter p : x.parameters()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(p.get(), y.parameters().get(p.name()).get(), p.name());
+        }
+        CliRun notCheckpoint = CliRun.of(LanguageModelCommand::run, concat(common, "--out", resumed.toString(),
+                "--resume", whole.toString()));
+        assertEquals(1, notCheckpoint.code());
+        assertTrue(notCheckpoint.err().contains("not a language-model checkpoint"), notCheckpoint.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
 }
