@@ -15,6 +15,7 @@ import dev.vecrnn.train.ElmanTrainer;
 import dev.vecrnn.train.ElmanTrainingOptions;
 import dev.vecrnn.train.ElmanTrainingResult;
 import dev.vecrnn.train.EpochReport;
+import dev.vecrnn.train.TrainingLoop;
 import dev.vecrnn.train.TaggingMetric;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,13 +66,17 @@ final class TaggerCommand {
               --tagged-output F  write the test set (the dev set without --test) as "word gold guess"
               --out MODEL        write the trained tagger (best-on-dev parameters and vocabularies) to a
                                  model file for eval, tag, export
+              --checkpoint FILE  after every epoch, write the tagger and the training state to FILE
+                                 (replaced atomically: an interrupted run leaves the last one intact)
+              --resume FILE      continue from a checkpoint with the same data and options; the result
+                                 is the same bit for bit as an uninterrupted run
               --json             one JSON object per epoch on stdout (everything else goes to stderr)
             dev/test labels absent from the training file count as errors (reported once per file)
             """;
 
     private static final List<String> VALUED = List.of("--train", "--dev", "--test", "--epochs", "--lr", "--hidden",
             "--emb", "--window", "--batch", "--threads", "--seed", "--patience", "--min-count", "--tagged-output",
-            "--metric", "--out");
+            "--metric", "--out", "--checkpoint", "--resume");
     private static final List<String> BARE = List.of("--fold-digits", "--fold-case", "--no-decay", "--json", "--help",
             "-h");
 
@@ -144,7 +149,19 @@ final class TaggerCommand {
         if (test != null) {
             human.printf(Locale.ROOT, "test  %s: %s%n", testFile, sizes(test));
         }
-        TaggingVocabulary vocab = TaggingVocabulary.build(train, normalizer, minCount);
+        Path checkpoint = args.path("--checkpoint");
+        Path resumeFile = args.path("--resume");
+        ModelFile.Loaded resumed = null;
+        if (resumeFile != null) {
+            resumed = ModelFile.load(resumeFile);
+            if (resumed.training() == null || resumed.kind() != ModelFile.Kind.TAGGER) {
+                throw new IllegalArgumentException(resumeFile + ": not a tagger checkpoint (written by --checkpoint)");
+            }
+            human.printf(Locale.ROOT, "resuming %s after epoch %d (its tagger and vocabularies)%n", resumeFile,
+                    resumed.training().epochsDone());
+        }
+        TaggingVocabulary vocab = resumed != null ? resumed.taggingVocabulary()
+                : TaggingVocabulary.build(train, normalizer, minCount);
         EncodedCorpus trainIds = vocab.encode(train);
         EncodedCorpus devIds = vocab.encode(dev);
         EncodedCorpus testIds = test == null ? null : vocab.encode(test);
@@ -164,7 +181,17 @@ final class TaggerCommand {
         if (json) {
             progress = progress.andThen(jsonProgress(out, trainIds.tokenCount()));
         }
-        ElmanTrainingResult result = new ElmanTrainer(options, progress).train(vocab, trainIds, devIds, testIds);
+        ElmanTagger model = resumed != null ? resumed.tagger()
+                : new ElmanTagger(options.config(vocab.wordCount(), vocab.labelCount()), options.seed());
+        TrainingLoop.Checkpoints sink = checkpoint == null ? null : (live, state) -> {
+            try {
+                ModelFile.saveTaggerCheckpoint(checkpoint, model, vocab, state);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        ElmanTrainingResult result = new ElmanTrainer(options, progress).train(model, vocab.labels().words(),
+                trainIds, devIds, testIds, resumed == null ? null : resumed.training(), sink);
         human.println(PROGRESS_FOOTNOTE);
         if (result.bestDev() == null) {
             human.println("no epoch was run (--epochs 0): nothing to report");

@@ -69,4 +69,24 @@ class TaggerModelCommandsTest {
         CliRun wrongKind = tag("a b\n", "--model", dir.resolve("missing.vrnn").toString());
         assertEquals(1, wrongKind.code());
     }
+
+    @Test
+    void aTaggerRunResumedFromItsCheckpointEndsWithTheSameModel() throws IOException {
+        List<Path> files = SyntheticSlots.write(SyntheticSlots.generate(6, 150, 40, 40), dir);
+        String[] common = {"--train", files.get(0).toString(), "--dev", files.get(1).toString(), "--hidden", "16",
+            "--emb", "8", "--window", "3", "--patience", "1", "--batch", "4"};
+        Path whole = dir.resolve("whole.vrnn"), ckpt = dir.resolve("t.ckpt"), resumed = dir.resolve("resumed.vrnn");
+        assertEquals(0, CliRun.of(TaggerCommand::run, LanguageModelCommandTest.concat(common, "--epochs", "5", "--out",
+                whole.toString())).code());
+        assertEquals(0, CliRun.of(TaggerCommand::run, LanguageModelCommandTest.concat(common, "--epochs", "3",
+                "--checkpoint", ckpt.toString())).code());
+        CliRun r = CliRun.of(TaggerCommand::run, LanguageModelCommandTest.concat(common, "--epochs", "5", "--out",
+                resumed.toString(), "--resume", ckpt.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("resuming " + ckpt + " after epoch 3"), r.out());
+        ModelFile.Loaded a = ModelFile.load(whole), b = ModelFile.load(resumed);
+        for (Parameter p : a.parameters()) {
+            assertArrayEquals(p.get(), b.parameters().get(p.name()).get(), p.name());
+        }
+    }
 }
