@@ -193,8 +193,12 @@ final class DemoCommand {
         streaming(model, vocab, split.test(), test, out);
         out.println();
 
-        // 6. kernel speed
-        out.println("6. Kernel speed check: the hidden layer's sigmoid, one thread, 4,096 floats per call, timed until steady:");
+        // 6. language models
+        LanguageModelDemo.run(quick, out);
+        out.println();
+
+        // 7. kernel speed
+        out.println("7. Kernel speed check: the hidden layer's sigmoid, one thread, 4,096 floats per call, timed until steady:");
         out.println("   " + KernelCheck.run());
         out.println();
         out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) * 1e-9);

@@ -34,10 +34,16 @@ class DemoCommandTest {
         assertTrue(result.testAtBest().f1() > 65, "test F1 " + result.testAtBest().f1());
         assertEquals(8, result.epochsRun());
         for (String section : List.of("1. Data", "2. Training", "3. Result", "4. Test sentences", "5. Streaming",
-                "6. Kernel speed check", "done in")) {
+                "6. Language models", "7. Kernel speed check", "done in")) {
             assertTrue(text.contains(section), section + " missing in:\n" + text);
         }
         assertTrue(text.contains("nh 48 instead of 200"), text);
+        // the SCRN remembers the first word of a sentence, the Elman network of the same size does not
+        double elman = Double.parseDouble(text.replaceAll("(?s).*right last word: Elman ([0-9.]+), SCRN.*", "$1"));
+        double scrn = Double.parseDouble(text.replaceAll("(?s).*right last word: Elman [0-9.]+, SCRN ([0-9.]+).*", "$1"));
+        assertTrue(scrn > 0.8 && elman < 0.5, "Elman " + elman + ", SCRN " + scrn);
+        assertTrue(text.matches("(?s).*test perplexity \\(lower is better\\): unigram [0-9.]+, Elman [0-9.]+, SCRN [0-9.]+.*"), text);
+        assertTrue(text.contains("reloaded, parameters and test perplexity equal: yes"), text);
         assertTrue(text.contains("same labels as tagging the whole sentence at once: yes"), text);
         assertTrue(text.contains("labels equal whole-sentence tagging in 120 of 120 sentences"), text);
         // one progress line per epoch
