@@ -48,6 +48,7 @@ final class LanguageModelCommand {
               --seed N             seeds the parameters (default 345)
               --threads N          threads for the shards (default 1; same result for any N)
               --json               one JSON object per epoch on stdout (the rest goes to stderr)
+              --quiet              no progress bar (on a terminal) or progress lines (elsewhere) on stderr
               --checkpoint FILE    after every epoch, write the model and the training state to FILE
                                    (replaced atomically: an interrupted run leaves the last one intact)
               --resume FILE        continue from a checkpoint, with the same data and options; the result
@@ -60,7 +61,7 @@ final class LanguageModelCommand {
     private static final List<String> VALUED = List.of("--train", "--valid", "--test", "--out", "--model", "--hidden",
             "--context", "--rate", "--alpha", "--bptt", "--batch", "--epochs", "--lr", "--clip", "--min-count",
             "--max-vocab", "--seed", "--threads", "--checkpoint", "--resume");
-    private static final List<String> BARE = List.of("--json", "--help", "-h");
+    private static final List<String> BARE = List.of("--json", "--quiet", "--help", "-h");
 
     private LanguageModelCommand() {}
 
@@ -136,7 +137,9 @@ final class LanguageModelCommand {
         if (!json) {
             report.println("epoch   train ppl   valid ppl          lr    tokens/s   seconds");
         }
+        ProgressBar bar = new ProgressBar(err, ProgressBar.stderrIsTerminal(), options.epochs());
         Consumer<LanguageModelEpochReport> listener = r -> {
+            bar.clear();
             if (json) {
                 out.println(new JsonLine().add("epoch", r.epoch() + 1).add("lr", r.learningRate())
                         .add("loss", r.trainLoss()).add("train_perplexity", r.trainPerplexity())
@@ -158,7 +161,11 @@ final class LanguageModelCommand {
                 throw new UncheckedIOException(e);
             }
         };
-        LanguageModelTrainingResult result = new LanguageModelTrainer(options, listener).train(model, train, valid, test,
+        LanguageModelTrainer trainer = new LanguageModelTrainer(options, listener);
+        if (!args.flag("--quiet")) {
+            trainer.progress(bar);
+        }
+        LanguageModelTrainingResult result = trainer.train(model, train, valid, test,
                 resumed == null ? null : resumed.training(), sink);
         ModelFile.saveLanguageModel(outFile, model, vocab);
         report.printf(Locale.ROOT, "best epoch %d: valid perplexity %.2f%s; model written to %s%n",

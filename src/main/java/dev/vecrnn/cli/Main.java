@@ -11,7 +11,7 @@ public final class Main {
     private Main() {}
 
     static final String USAGE = """
-            usage: vecrnn <command> [options]
+            usage: vecrnn <command> [options] [--debug]
               demo [--quick] [--write-data DIR] [options]
                                          train a slot-filling tagger on built-in data and show it
               train-tagger --train F --dev F [--test F] [options]
@@ -31,6 +31,7 @@ public final class Main {
               info                       JDK, SIMD status, vector species, processors, version
               bench [--json] [--quick] [--only NAMES] [--threads N]
                                          the self-benchmark (workloads of BENCHMARKS.md)
+            every command takes --help; --debug adds the stack trace to an error message
             """;
 
     public static void main(String[] args) {
@@ -53,7 +54,14 @@ public final class Main {
         }
     }
 
+    /** {@code --debug} anywhere on the command line: failures also print their stack trace. */
+    static boolean debug;
+
     static int run(String[] args) {
+        if (Arrays.asList(args).contains("--debug")) {
+            debug = true;
+            args = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        }
         String cmd = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         if (!Vectorization.simdActive() && !cmd.equals("help")) {

@@ -64,6 +64,7 @@ final class TaggerCommand {
               --fold-case        lower-case words before vocabulary look-up
               --min-count N      words seen fewer times in training become <UNK> (default 2)
               --tagged-output F  write the test set (the dev set without --test) as "word gold guess"
+              --quiet            no progress bar (on a terminal) or progress lines (elsewhere) on stderr
               --out MODEL        write the trained tagger (best-on-dev parameters and vocabularies) to a
                                  model file for eval, tag, export
               --checkpoint FILE  after every epoch, write the tagger and the training state to FILE
@@ -77,8 +78,8 @@ final class TaggerCommand {
     private static final List<String> VALUED = List.of("--train", "--dev", "--test", "--epochs", "--lr", "--hidden",
             "--emb", "--window", "--batch", "--threads", "--seed", "--patience", "--min-count", "--tagged-output",
             "--metric", "--out", "--checkpoint", "--resume");
-    private static final List<String> BARE = List.of("--fold-digits", "--fold-case", "--no-decay", "--json", "--help",
-            "-h");
+    private static final List<String> BARE = List.of("--fold-digits", "--fold-case", "--no-decay", "--json", "--quiet",
+            "--help", "-h");
 
     private TaggerCommand() {}
 
@@ -121,6 +122,9 @@ final class TaggerCommand {
             msg = "internal error: " + t;
         }
         err.println("vecrnn: " + msg);
+        if (Main.debug) {
+            t.printStackTrace(err);
+        }
         return 1;
     }
 
@@ -177,7 +181,9 @@ final class TaggerCommand {
         human.println(describeMetric(requested, metric));
         human.println(describeOptions(options));
 
-        Consumer<EpochReport> progress = progress(human, "", trainIds.tokenCount());
+        ProgressBar bar = new ProgressBar(err, ProgressBar.stderrIsTerminal(), options.epochs());
+        Consumer<EpochReport> clearBar = r -> bar.clear();
+        Consumer<EpochReport> progress = clearBar.andThen(progress(human, "", trainIds.tokenCount()));
         if (json) {
             progress = progress.andThen(jsonProgress(out, trainIds.tokenCount()));
         }
@@ -190,7 +196,11 @@ final class TaggerCommand {
                 throw new UncheckedIOException(e);
             }
         };
-        ElmanTrainingResult result = new ElmanTrainer(options, progress).train(model, vocab.labels().words(),
+        ElmanTrainer trainer = new ElmanTrainer(options, progress);
+        if (!args.flag("--quiet")) {
+            trainer.progress(bar);
+        }
+        ElmanTrainingResult result = trainer.train(model, vocab.labels().words(),
                 trainIds, devIds, testIds, resumed == null ? null : resumed.training(), sink);
         human.println(PROGRESS_FOOTNOTE);
         if (result.bestDev() == null) {

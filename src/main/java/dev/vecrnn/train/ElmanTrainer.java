@@ -42,6 +42,7 @@ public final class ElmanTrainer {
 
     private final ElmanTrainingOptions options;
     private final Consumer<EpochReport> listener;
+    private TrainingProgress progress = TrainingProgress.NONE;
 
     /** A trainer with these options and no listener. */
     public ElmanTrainer(ElmanTrainingOptions options) {
@@ -52,6 +53,12 @@ public final class ElmanTrainer {
     public ElmanTrainer(ElmanTrainingOptions options, Consumer<EpochReport> listener) {
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Reports the progress of each epoch, batch by batch (none by default); returns this trainer. */
+    public ElmanTrainer progress(TrainingProgress progress) {
+        this.progress = Objects.requireNonNull(progress, "progress");
+        return this;
     }
 
     public ElmanTrainingOptions options() {
@@ -117,6 +124,7 @@ public final class ElmanTrainer {
         int batch = Math.min(options.batchSize(), n);
         int[][] batchWords = new int[batch][];
         int[][] batchLabels = new int[batch][];
+        long totalTokens = train.tokenCount();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -141,13 +149,16 @@ public final class ElmanTrainer {
                     shuffles++;
                 }
                 double lossSum = 0;
+                long doneTokens = 0;
                 for (int k = 0; k < n; k += batch) {
                     int count = Math.min(batch, n - k);
                     for (int i = 0; i < count; i++) {
                         batchWords[i] = words[order[k + i]];
                         batchLabels[i] = labels[order[k + i]];
+                        doneTokens += batchWords[i].length;
                     }
                     lossSum += model.trainStep(batchWords, batchLabels, 0, count, (float) lr);
+                    progress.update(epoch, doneTokens, totalTokens, lossSum / (k + count));
                 }
                 ChunkEval.Result devResult = evaluate(model, dev, devEval, tagBuffer);
                 ChunkEval.Result testResult = test == null ? null : evaluate(model, test, testEval, tagBuffer);

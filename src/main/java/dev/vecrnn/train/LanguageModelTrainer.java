@@ -35,6 +35,7 @@ import java.util.function.Consumer;
 public final class LanguageModelTrainer {
     private final LanguageModelTrainingOptions options;
     private final Consumer<LanguageModelEpochReport> listener;
+    private TrainingProgress progress = TrainingProgress.NONE;
 
     /** A trainer with these options and no listener. */
     public LanguageModelTrainer(LanguageModelTrainingOptions options) {
@@ -49,6 +50,12 @@ public final class LanguageModelTrainer {
 
     public LanguageModelTrainingOptions options() {
         return options;
+    }
+
+    /** Reports the progress of each epoch, segment by segment (none by default); returns this trainer. */
+    public LanguageModelTrainer progress(TrainingProgress progress) {
+        this.progress = java.util.Objects.requireNonNull(progress, "progress");
+        return this;
     }
 
     /**
@@ -93,6 +100,7 @@ public final class LanguageModelTrainer {
                 float lr = (float) learningRate;
                 trainState.reset();
                 double nll = 0;
+                long doneTokens = 0;
                 int clipped = 0;
                 for (int s = 0; s < segments; s++) {
                     int steps = trainBatches.fill(s);
@@ -109,6 +117,8 @@ public final class LanguageModelTrainer {
                     }
                     model.applySgd(lr);
                     nll += segmentNll;
+                    doneTokens += trainBatches.lastTargetCount();
+                    progress.update(epoch, doneTokens, trainBatches.pairCount(), nll / Math.max(1, doneTokens));
                 }
                 double trainSeconds = (System.nanoTime() - t0) * 1e-9;
                 double validNll = totalNll(model, validBatches, evalState);
