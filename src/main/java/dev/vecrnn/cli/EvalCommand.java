@@ -1,6 +1,7 @@
 package dev.vecrnn.cli;
 
 import dev.vecrnn.data.ConllReader;
+import dev.vecrnn.data.EncodedCorpus;
 import dev.vecrnn.data.PlainTextReader;
 import dev.vecrnn.data.TaggingVocabulary;
 import dev.vecrnn.io.ModelFile;
@@ -49,8 +50,12 @@ final class EvalCommand {
         ModelFile.Loaded loaded = ModelFile.load(modelFile);
         if (loaded.kind() == ModelFile.Kind.TAGGER) {
             TaggingVocabulary vocab = loaded.taggingVocabulary();
-            ChunkEval.Result r = ElmanTrainer.evaluate(loaded.tagger(), vocab.encode(ConllReader.read(dataFile)),
-                    vocab.labels().words());
+            EncodedCorpus data = vocab.encode(ConllReader.read(dataFile));
+            String unseen = TaggerCommand.describeUnseenLabels(data, vocab.labelCount());
+            if (unseen != null) {
+                err.println(unseen);
+            }
+            ChunkEval.Result r = ElmanTrainer.evaluate(loaded.tagger(), data, vocab.labels().words());
             if (json) {
                 out.println(new JsonLine().add("model", "tagger").add("tokens", r.tokens())
                         .add("accuracy", r.accuracy()).add("precision", r.precision()).add("recall", r.recall())

@@ -42,6 +42,16 @@ class TaggerModelCommandsTest {
         String f1 = testLine.replaceAll("test  F1 +([0-9.]+).*", "$1");
         assertTrue(e.out().contains("F1 " + f1), e.out() + " vs " + testLine);
 
+        // a gold label the model never saw counts as an error, and is reported once with its count
+        Path unseen = Files.writeString(dir.resolve("unseen.conll"), "show O\nflights O\nto O\nboston B-nowhere\n\n");
+        CliRun u = CliRun.of(EvalCommand::run, "--model", model.toString(), "--data", unseen.toString(), "--json");
+        assertEquals(0, u.code(), u.err());
+        assertTrue(u.err().contains("1 token has a label never seen in training (B-nowhere x1); they count as errors"),
+                u.err());
+        assertTrue(u.out().contains("\"tokens\":4,"), u.out());
+        double accuracy = Double.parseDouble(u.out().replaceAll(".*\"accuracy\":([0-9.E-]+).*\\s*", "$1"));
+        assertTrue(accuracy <= 75.0, "the unseen label is an error: " + accuracy);
+
         String sentences = "show flights from boston to denver\n\nlist the cheapest fare on monday\n";
         CliRun whole = tag(sentences, "--model", model.toString());
         CliRun stream = tag(sentences, "--model", model.toString(), "--stream");
