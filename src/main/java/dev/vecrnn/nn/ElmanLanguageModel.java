@@ -22,8 +22,22 @@ public final class ElmanLanguageModel extends CoreLanguageModel {
      * @throws IllegalArgumentException for sizes below 1 or too large for one array
      */
     public ElmanLanguageModel(int vocabularySize, int hiddenSize, long seed) {
+        this(vocabularySize, hiddenSize, seed, null);
+    }
+
+    /**
+     * An Elman language model whose output is a hierarchical softmax over {@code tree} (null: the full
+     * softmax): parameters {@code hv} ((V − 1) × nh, zero at the start) and {@code hb} (V − 1) replace
+     * {@code w} and {@code b} (see {@link HierarchicalSoftmax}).
+     */
+    public ElmanLanguageModel(int vocabularySize, int hiddenSize, long seed, HuffmanTree tree) {
         super(new RecurrentCore(checkSizes(vocabularySize, hiddenSize), hiddenSize, 0, vocabularySize,
-                RateMode.FIXED, 0f, OutputActivation.SOFTMAX, true, NAMES, true, seed));
+                RateMode.FIXED, 0f, OutputActivation.SOFTMAX, true, NAMES, true, seed, tree));
+    }
+
+    /** The Huffman tree of a hierarchical softmax output, or null for the full softmax. */
+    public HuffmanTree tree() {
+        return core.tree;
     }
 
     private static int checkSizes(int v, int nh) {
@@ -45,12 +59,24 @@ public final class ElmanLanguageModel extends CoreLanguageModel {
      * {@link #parameters()} holds), without building one.
      */
     public static java.util.LinkedHashMap<String, int[]> parameterShapes(int vocabularySize, int hiddenSize) {
+        return parameterShapes(vocabularySize, hiddenSize, false);
+    }
+
+    /** {@link #parameterShapes(int, int)} with the hierarchical softmax output when {@code hierarchical}. */
+    public static java.util.LinkedHashMap<String, int[]> parameterShapes(int vocabularySize, int hiddenSize,
+                                                                        boolean hierarchical) {
         java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
         m.put("wx", new int[] {vocabularySize, hiddenSize});
         m.put("wh", new int[] {hiddenSize, hiddenSize});
-        m.put("w", new int[] {hiddenSize, vocabularySize});
-        m.put("bh", new int[] {hiddenSize});
-        m.put("b", new int[] {vocabularySize});
+        if (hierarchical) {
+            m.put("hv", new int[] {vocabularySize - 1, hiddenSize});
+            m.put("bh", new int[] {hiddenSize});
+            m.put("hb", new int[] {vocabularySize - 1});
+        } else {
+            m.put("w", new int[] {hiddenSize, vocabularySize});
+            m.put("bh", new int[] {hiddenSize});
+            m.put("b", new int[] {vocabularySize});
+        }
         return m;
     }
 }

@@ -44,12 +44,16 @@ final class RecurrentCore {
     final OutputActivation activation;
     final Parameter xs, xh, sh, hh, ho, so, b, r, xr, br, bh;
     private final Parameter outWeight;     // [ho ; so ; b], (nh + ns + 1) × nout; ho, so and b are views of it
+    /** The hierarchical softmax's node vectors and biases (null with the full softmax, whose ho, so, b are null here). */
+    final Parameter hv, hb;
+    /** The Huffman tree of a hierarchical softmax, or null for the full softmax. */
+    final HuffmanTree tree;
     final ParameterSet params;
     private final Parameter[] denseParams; // updated by dense SGD whatever the input kind
     private final EmbeddingRows[] tables;  // xs, xh, xr: sparse when the last gradient came from word ids
     private final EmbeddingRows xsRows, xhRows, xrRows;
     final SigmoidRecurrence recurrence;
-    final SoftmaxOutput output;
+    final OutputLayer output;
     /** The rates of the non-matrix modes: σ(r̂) (refreshed at every pass) or the constant ones. */
     final float[] rate;
 
@@ -67,9 +71,11 @@ final class RecurrentCore {
 
     /**
      * @param names the parameter names in the order xs xh sh hh ho so b r xr br bh (null for an absent one)
+     * @param tree  the Huffman tree of a hierarchical softmax output (parameters {@code hv}, {@code hb}
+     *              instead of ho, so, b), or null for the full softmax
      */
     RecurrentCore(int nin, int nh, int ns, int nout, RateMode rateMode, float alpha, OutputActivation activation,
-                  boolean hiddenBias, String[] names, boolean elmanInit, long seed) {
+                  boolean hiddenBias, String[] names, boolean elmanInit, long seed, HuffmanTree tree) {
         this.nin = nin;
         this.nh = nh;
         this.ns = ns;
@@ -83,23 +89,38 @@ final class RecurrentCore {
         xh = new Parameter(names[1], nin, nh);
         sh = ctx ? new Parameter(names[2], ns, nh) : null;
         hh = new Parameter(names[3], nh, nh);
-        outWeight = new Parameter("[" + names[4] + (ctx ? " ; " + names[5] : "") + " ; " + names[6] + "]", ld, nout);
-        ho = Parameter.view(names[4], outWeight, 0, nh, nout);
-        so = ctx ? Parameter.view(names[5], outWeight, nh * nout, ns, nout) : null;
-        b = Parameter.view(names[6], outWeight, (nh + ns) * nout, nout);
+        this.tree = tree;
+        if (tree == null) {
+            outWeight = new Parameter("[" + names[4] + (ctx ? " ; " + names[5] : "") + " ; " + names[6] + "]", ld, nout);
+            ho = Parameter.view(names[4], outWeight, 0, nh, nout);
+            so = ctx ? Parameter.view(names[5], outWeight, nh * nout, ns, nout) : null;
+            b = Parameter.view(names[6], outWeight, (nh + ns) * nout, nout);
+            hv = null;
+            hb = null;
+        } else {
+            if (tree.words() != nout) {
+                throw new IllegalArgumentException("a Huffman tree over " + tree.words() + " words for " + nout + " outputs");
+            }
+            outWeight = null;
+            ho = null;
+            so = null;
+            b = null;
+            hv = new Parameter("hv", nout - 1, nh + ns);
+            hb = new Parameter("hb", nout - 1);
+        }
         r = ctx && rateMode == RateMode.VECTOR ? new Parameter(names[7], ns) : null;
         xr = ctx && rateMode == RateMode.MATRIX ? new Parameter(names[8], nin, ns) : null;
         br = ctx && rateMode == RateMode.MATRIX ? new Parameter(names[9], ns) : null;
         bh = hiddenBias ? new Parameter(names[10], nh) : null;
         List<Parameter> all = new ArrayList<>();
-        for (Parameter p : new Parameter[] {xs, xh, sh, hh, ho, so, bh, b, r, xr, br}) {
+        for (Parameter p : new Parameter[] {xs, xh, sh, hh, ho, so, hv, bh, b, hb, r, xr, br}) {
             if (p != null) {
                 all.add(p);
             }
         }
         params = new ParameterSet(all.toArray(Parameter[]::new));
         List<Parameter> dense = new ArrayList<>();
-        for (Parameter p : new Parameter[] {sh, hh, outWeight, r, br, bh}) {
+        for (Parameter p : new Parameter[] {sh, hh, outWeight, hv, hb, r, br, bh}) {
             if (p != null) {
                 dense.add(p);
             }
@@ -116,7 +137,7 @@ final class RecurrentCore {
         }
         tables = t.toArray(EmbeddingRows[]::new);
         recurrence = new SigmoidRecurrence(hh);
-        output = new SoftmaxOutput(outWeight, b, true);
+        output = tree == null ? (OutputLayer) new SoftmaxOutput(outWeight, b, true) : new HierarchicalSoftmax(tree, hv, hb);
         rate = new float[ns];
         initialise(seed, alpha, elmanInit);
         shards[0] = new Shard(true);
@@ -131,7 +152,9 @@ final class RecurrentCore {
         if (elmanInit) {
             rng.fillUniform(xh.values(), 0.2f);
             rng.fillUniform(hh.values(), 0.2f);
-            rng.fillUniform(outWeight.values(), 0, nh * nout, 0.2f);
+            if (outWeight != null) {
+                rng.fillUniform(outWeight.values(), 0, nh * nout, 0.2f);
+            }
             return;
         }
         for (Parameter p : new Parameter[] {xs, xh, sh, hh, ho, so, xr}) {
@@ -311,6 +334,9 @@ final class RecurrentCore {
      * dOut (rows × nout, time-major like the input), as a single shard; the state advances.
      */
     void backwardFromOutputs(RecurrentState state, int steps, int[] ids, float[] x, float[] dOut) {
+        if (tree != null) {
+            throw new IllegalStateException("a hierarchical softmax has no loss over its outputs: train it on word targets");
+        }
         validate(state, steps, ids, x, null, false);
         if (dOut == null || dOut.length < (long) steps * state.streams() * nout) {
             throw new IllegalArgumentException("output gradient needs steps·streams·outputSize = "
@@ -419,10 +445,10 @@ final class RecurrentCore {
             Blas.axpy(p.size(), -lr, p.gradient(), p.offset(), p.values(), p.offset());
             p.markModified();
         }
-        ho.markModified();
-        b.markModified();
-        if (so != null) {
-            so.markModified();
+        for (Parameter p : new Parameter[] {ho, so, b}) {
+            if (p != null) {
+                p.markModified();
+            }
         }
         for (EmbeddingRows t : tables) {
             t.sgd(lr);

@@ -39,10 +39,25 @@ public final class ScrnNetwork extends CoreLanguageModel {
 
     /** An SCRN initialised from {@code seed} (same seed ⇒ the same parameters and constant rates, bit for bit). */
     public ScrnNetwork(ScrnConfig config, long seed) {
-        super(new RecurrentCore(check(config).inputSize(), config.hiddenSize(), config.contextSize(),
-                config.outputSize(), config.rateMode(), config.alpha(), config.activation(), false, NAMES, false, seed));
+        this(config, seed, null);
+    }
+
+    /**
+     * An SCRN whose output is a hierarchical softmax over {@code tree} (null: the full softmax): the
+     * parameters {@code hv} ((V − 1) × (nh + ns), zero at the start) and {@code hb} (V − 1) replace
+     * {@code ho so b} (see {@link HierarchicalSoftmax}); it needs the softmax activation (a language model).
+     */
+    public ScrnNetwork(ScrnConfig config, long seed, HuffmanTree tree) {
+        super(new RecurrentCore(check(config, tree).inputSize(), config.hiddenSize(), config.contextSize(),
+                config.outputSize(), config.rateMode(), config.alpha(), config.activation(), false, NAMES, false, seed,
+                tree));
         this.config = config;
         this.seed = seed;
+    }
+
+    /** The Huffman tree of a hierarchical softmax output, or null for the full softmax. */
+    public HuffmanTree tree() {
+        return core.tree;
     }
 
     /** The seed the network was initialised from (it also fixes the uniform and log modes' rates). */
@@ -56,15 +71,25 @@ public final class ScrnNetwork extends CoreLanguageModel {
      * before they allocate a model.
      */
     public static java.util.LinkedHashMap<String, int[]> parameterShapes(ScrnConfig c) {
+        return parameterShapes(c, false);
+    }
+
+    /** {@link #parameterShapes(ScrnConfig)} of an SCRN with the hierarchical softmax output when {@code hierarchical}. */
+    public static java.util.LinkedHashMap<String, int[]> parameterShapes(ScrnConfig c, boolean hierarchical) {
         java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
         int nin = c.inputSize(), nh = c.hiddenSize(), ns = c.contextSize(), nout = c.outputSize();
         m.put("xs", new int[] {nin, ns});
         m.put("xh", new int[] {nin, nh});
         m.put("sh", new int[] {ns, nh});
         m.put("hh", new int[] {nh, nh});
-        m.put("ho", new int[] {nh, nout});
-        m.put("so", new int[] {ns, nout});
-        m.put("b", new int[] {nout});
+        if (hierarchical) {
+            m.put("hv", new int[] {nout - 1, nh + ns});
+            m.put("hb", new int[] {nout - 1});
+        } else {
+            m.put("ho", new int[] {nh, nout});
+            m.put("so", new int[] {ns, nout});
+            m.put("b", new int[] {nout});
+        }
         if (c.rateMode() == RateMode.VECTOR) {
             m.put("r", new int[] {ns});
         } else if (c.rateMode() == RateMode.MATRIX) {
@@ -74,9 +99,13 @@ public final class ScrnNetwork extends CoreLanguageModel {
         return m;
     }
 
-    private static ScrnConfig check(ScrnConfig config) {
+    private static ScrnConfig check(ScrnConfig config, HuffmanTree tree) {
         if (config == null) {
             throw new IllegalArgumentException("config is null");
+        }
+        if (tree != null && config.activation() != OutputActivation.SOFTMAX) {
+            throw new IllegalArgumentException("a hierarchical softmax output needs the softmax activation, not "
+                    + config.activation());
         }
         return config;
     }

@@ -36,7 +36,7 @@ public final class ScrnStepper {
         this.u = new float[ns];
         this.z = new float[nh];
         this.r = new float[ns];
-        this.outWeightValues = core.output.parameters()[0].values();
+        this.outWeightValues = core.tree == null ? core.output.parameters()[0].values() : null;
     }
 
     /** The state back to zero (h = 0, s = 0): the start of a new stream. */
@@ -143,7 +143,17 @@ public final class ScrnStepper {
         MatVec.addRowTimes(nin, width, x, xOff, w.values(), 0, width, dst, 0);
     }
 
+    private OutputLayer.Workspace treeScores; // a hierarchical softmax's one-row workspace, made on first use
+
+    /** pre = [h ‖ s ‖ 1]·[ho ; so ; b], or a hierarchical softmax's log-probabilities of every word. */
     private void scores(float[] out, int oOff) {
+        if (core.tree != null) {
+            if (treeScores == null) {
+                treeScores = core.output.newWorkspace(false);
+            }
+            System.arraycopy(treeScores.scores(1, hs, 0, ld), 0, out, oOff, nout);
+            return;
+        }
         Arrays.fill(out, oOff, oOff + nout, 0f);
         MatVec.addRowTimes(ld, nout, hs, 0, outWeightValues, 0, nout, out, oOff); // [h ‖ s ‖ 1]·[ho ; so ; b]
     }

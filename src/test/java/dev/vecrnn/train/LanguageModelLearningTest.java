@@ -58,6 +58,25 @@ class LanguageModelLearningTest {
     }
 
     @Test
+    void bothModelsWithAHierarchicalSoftmaxLearnAGeneratedCorpusFarBelowItsUnigramPerplexity() {
+        int v = 17;
+        int[] train = markovCorpus(1, 6000, v), valid = markovCorpus(2, 800, v), test = markovCorpus(3, 800, v);
+        long[] counts = new long[v];
+        for (int t : train) {
+            counts[t]++;
+        }
+        dev.vecrnn.nn.HuffmanTree tree = new dev.vecrnn.nn.HuffmanTree(counts);
+        double unigram = unigramPerplexity(train, test, v);
+        for (LanguageModel m : new LanguageModel[] {
+            new ScrnNetwork(ScrnConfig.languageModel(v, 16, 8, RateMode.VECTOR), 7, tree),
+            new ElmanLanguageModel(v, 16, 7, tree)}) {
+            LanguageModelTrainingResult r = new LanguageModelTrainer(options(6)).train(m, train, valid, test);
+            assertTrue(r.testPerplexity() < unigram / 4, m.getClass().getSimpleName() + " (hs): test perplexity "
+                    + r.testPerplexity() + " vs unigram " + unigram);
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameModelOnAnyThreadCount() {
         int v = 13;
         int[] train = markovCorpus(4, 3000, v), valid = markovCorpus(5, 300, v);

@@ -1,0 +1,194 @@
+package dev.vecrnn.nn;
+
+import dev.vecrnn.kernel.Blas;
+import dev.vecrnn.kernel.Gemm;
+
+import java.util.Arrays;
+
+/**
+ * The hierarchical softmax output layer: the V words are the leaves of a {@link HuffmanTree}, and
+ *
+ * <pre>
+ *   P(w | x) = Π over the inner nodes n on w's path of σ(s_n · (x·hv[n] + hb[n])),
+ *              s_n = +1 where the path takes child 1, −1 where it takes child 0
+ * </pre>
+ *
+ * so the probabilities of all words sum to 1 exactly, and a word costs about log₂ V dot products
+ * instead of V. Parameters: {@code hv} (V − 1) × in, the inner nodes' vectors, and {@code hb} (V − 1),
+ * their biases. The loss of a row is −log P(target | x) = Σ softplus(−s_n z_n), and its gradient at
+ * node n is ∂/∂z_n = σ(z_n) − [s_n = +1].
+ *
+ * <p>{@link Workspace#scores} gives log P(w | x) for every word (what sampling and one-step inference
+ * need; the softmax of these is the distribution itself); there is no caller-defined loss over
+ * scores, so {@link Workspace#backward} follows only {@link Workspace#forward}.
+ */
+public final class HierarchicalSoftmax implements OutputLayer {
+    private final HuffmanTree tree;
+    private final Parameter vectors, biases;
+    private final int in, words;
+
+    HierarchicalSoftmax(HuffmanTree tree, Parameter vectors, Parameter biases) {
+        int[] vs = vectors.shape();
+        if (vs.length != 2 || vs[0] != tree.words() - 1 || !Arrays.equals(biases.shape(), new int[] {vs[0]})) {
+            throw new IllegalArgumentException("hierarchical softmax over " + tree.words() + " words needs node vectors ("
+                    + (tree.words() - 1) + " × in) and biases, got " + vectors + ", " + biases);
+        }
+        this.tree = tree;
+        this.vectors = vectors;
+        this.biases = biases;
+        this.in = vs[1];
+        this.words = tree.words();
+    }
+
+    /** The tree the words' paths follow. */
+    public HuffmanTree tree() {
+        return tree;
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return words;
+    }
+
+    @Override
+    public Parameter[] parameters() {
+        return new Parameter[] {vectors, biases};
+    }
+
+    @Override
+    public Workspace newWorkspace(boolean first) {
+        return new HsWorkspace(first);
+    }
+
+    /** log σ(z), stably. */
+    static double logSigmoid(double z) {
+        return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
+    }
+
+    private final class HsWorkspace implements Workspace {
+        private final boolean first;
+        private ShardGradients grads;              // made on the first backward (a scoring workspace needs none)
+        private float[] dz = new float[0];         // rows × maxDepth: scale·w_r·(σ(z) − code) along each path
+        private int[] rowTargets = new int[0];
+        private float[] logp = new float[0];       // rows × V (scores)
+        private float[] z = new float[0];          // rows × (V − 1) (scores)
+
+        HsWorkspace(boolean first) {
+            this.first = first;
+        }
+
+        @Override
+        public double forward(int rows, float[] x, int xOff, int ldx, int[] targets, int tOff, float scale,
+                              double[] rowWeight) {
+            for (int r = 0; r < rows; r++) {
+                int t = targets[tOff + r];
+                if (t < -1 || t >= words) {
+                    throw new IllegalArgumentException("target " + t + " of row " + r + " is outside [-1, " + words + ")");
+                }
+            }
+            int depth = tree.maxDepth();
+            if (dz.length < rows * depth) {
+                dz = new float[rows * depth];
+                rowTargets = new int[rows];
+            }
+            float[] v = vectors.values();
+            int vOff = vectors.offset();
+            float[] b = biases.values();
+            int bOff = biases.offset();
+            int[] nodes = tree.pathNodes();
+            byte[] codes = tree.pathCodes();
+            double loss = 0;
+            for (int r = 0; r < rows; r++) {
+                int t = targets[tOff + r];
+                rowTargets[r] = t;
+                if (t < 0) {
+                    continue;
+                }
+                double weight = rowWeight == null ? 1.0 : rowWeight[r];
+                float c = rowWeight == null ? scale : scale * (float) weight;
+                int start = tree.pathStart(t);
+                int d = tree.depth(t);
+                double rowLoss = 0;
+                for (int j = 0; j < d; j++) {
+                    int n = nodes[start + j];
+                    double zn = Blas.dot(in, x, xOff + r * ldx, v, vOff + n * in) + b[bOff + n];
+                    int code = codes[start + j];
+                    rowLoss -= logSigmoid(code == 1 ? zn : -zn);
+                    double sig = 1 / (1 + Math.exp(-zn));
+                    dz[r * depth + j] = (float) (c * (sig - code));
+                }
+                loss += weight * rowLoss;
+            }
+            return loss;
+        }
+
+        @Override
+        public void backward(int rows, float[] x, int xOff, int ldx, float[] dx, int dxOff, int lddx) {
+            if (grads == null) {
+                grads = new ShardGradients(first, vectors, biases);
+            }
+            float[] gv = grads.array(0), gb = grads.array(1);
+            int gvOff = grads.offset(0), gbOff = grads.offset(1);
+            Arrays.fill(gv, gvOff, gvOff + vectors.size(), 0f);
+            Arrays.fill(gb, gbOff, gbOff + biases.size(), 0f);
+            float[] v = vectors.values();
+            int vOff = vectors.offset();
+            int[] nodes = tree.pathNodes();
+            int depth = tree.maxDepth();
+            for (int r = 0; r < rows; r++) {
+                int o = dxOff + r * lddx;
+                Arrays.fill(dx, o, o + in, 0f);
+                int t = rowTargets[r];
+                if (t < 0) {
+                    continue;
+                }
+                int start = tree.pathStart(t);
+                int d = tree.depth(t);
+                for (int j = 0; j < d; j++) {
+                    int n = nodes[start + j];
+                    float g = dz[r * depth + j];
+                    Blas.axpy(in, g, v, vOff + n * in, dx, o);
+                    Blas.axpy(in, g, x, xOff + r * ldx, gv, gvOff + n * in);
+                    gb[gbOff + n] += g;
+                }
+            }
+        }
+
+        @Override
+        public void addGradientsTo(Workspace first) {
+            grads.addTo(((HsWorkspace) first).grads);
+        }
+
+        /** log P(w | x) of every word w for each row (rows × V from offset 0). */
+        @Override
+        public float[] scores(int rows, float[] x, int xOff, int ldx) {
+            int inner = words - 1;
+            if (logp.length < rows * words) {
+                logp = new float[rows * words];
+                z = new float[rows * inner];
+            }
+            Gemm.sgemm(false, true, rows, inner, in, 1f, x, xOff, ldx, vectors.values(), vectors.offset(), in,
+                    0f, z, 0, inner);
+            Blas.addRowVector(rows, inner, biases.values(), biases.offset(), z, 0, inner);
+            int[] nodes = tree.pathNodes();
+            byte[] codes = tree.pathCodes();
+            for (int r = 0; r < rows; r++) {
+                for (int w = 0; w < words; w++) {
+                    int start = tree.pathStart(w);
+                    double lp = 0;
+                    for (int j = 0; j < tree.depth(w); j++) {
+                        double zn = z[r * inner + nodes[start + j]];
+                        lp += logSigmoid(codes[start + j] == 1 ? zn : -zn);
+                    }
+                    logp[r * words + w] = (float) lp;
+                }
+            }
+            return logp;
+        }
+    }
+}
