@@ -5,6 +5,7 @@ import dev.vecrnn.data.Vocabulary;
 import dev.vecrnn.io.ModelFile;
 import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.nn.ElmanLanguageModel;
+import dev.vecrnn.nn.HuffmanTree;
 import dev.vecrnn.nn.LanguageModel;
 import dev.vecrnn.nn.RateMode;
 import dev.vecrnn.nn.ScrnConfig;
@@ -34,6 +35,8 @@ final class LanguageModelCommand {
               trains a word-level language model on plain text: UTF-8, one sentence per line, tokens
               separated by spaces; <eos> ends every line, words outside the vocabulary become <unk>
               --model scrn|elman   the SCRN (default) or an Elman network of the same shape
+              --output full|hs     the full softmax (default) or a hierarchical softmax over a Huffman tree
+                                   of the training counts (a word costs about log2 V dot products)
               --hidden N           sigmoid hidden units (default 100)
               --context N          SCRN context (state) units (default 40)
               --rate MODE          SCRN rates: vector (learned, default), fixed, uniform, log, matrix
@@ -60,7 +63,7 @@ final class LanguageModelCommand {
 
     private static final List<String> VALUED = List.of("--train", "--valid", "--test", "--out", "--model", "--hidden",
             "--context", "--rate", "--alpha", "--bptt", "--batch", "--epochs", "--lr", "--clip", "--min-count",
-            "--max-vocab", "--seed", "--threads", "--checkpoint", "--resume");
+            "--max-vocab", "--seed", "--threads", "--checkpoint", "--resume", "--output");
     private static final List<String> BARE = List.of("--json", "--quiet", "--help", "-h");
 
     private LanguageModelCommand() {}
@@ -80,6 +83,10 @@ final class LanguageModelCommand {
         String kind = args.string("--model", "scrn");
         if (!kind.equals("scrn") && !kind.equals("elman")) {
             throw args.usage("--model takes scrn or elman, not '" + kind + "'");
+        }
+        String outputKind = args.string("--output", "full");
+        if (!outputKind.equals("full") && !outputKind.equals("hs")) {
+            throw args.usage("--output takes full or hs, not '" + outputKind + "'");
         }
         int hidden = args.integer("--hidden", 100, 1, 1 << 16);
         int context = args.integer("--context", 40, 1, 1 << 16);
@@ -120,13 +127,22 @@ final class LanguageModelCommand {
         int[] train = PlainTextReader.encode(trainLines, vocab);
         int[] valid = PlainTextReader.encode(PlainTextReader.read(validFile), vocab);
         int[] test = testFile == null ? null : PlainTextReader.encode(PlainTextReader.read(testFile), vocab);
+        HuffmanTree tree = null;
+        if (resumed == null && outputKind.equals("hs")) {
+            long[] counts = new long[vocab.size()];
+            for (int id : train) {
+                counts[id]++;
+            }
+            tree = new HuffmanTree(counts);
+        }
         LanguageModel model = resumed != null ? resumed.languageModel() : kind.equals("scrn")
                 ? new ScrnNetwork(new ScrnConfig(vocab.size(), hidden, context, vocab.size(), rate, (float) alpha,
-                        dev.vecrnn.nn.OutputActivation.SOFTMAX), options.seed())
-                : new ElmanLanguageModel(vocab.size(), hidden, options.seed());
+                        dev.vecrnn.nn.OutputActivation.SOFTMAX), options.seed(), tree)
+                : new ElmanLanguageModel(vocab.size(), hidden, options.seed(), tree);
         if (resumed == null) {
-            report.printf(Locale.ROOT, "%s language model: %d words (%d training tokens), hidden %d%s; %d streams x %d steps, "
-                            + "lr %s, clip %s%n", kind, vocab.size(), train.length, hidden,
+            report.printf(Locale.ROOT, "%s language model, %s softmax: %d words (%d training tokens), hidden %d%s; "
+                            + "%d streams x %d steps, lr %s, clip %s%n", kind, outputKind.equals("hs") ? "hierarchical"
+                            : "full", vocab.size(), train.length, hidden,
                     kind.equals("scrn") ? ", context " + context + ", rate " + rate.name().toLowerCase(Locale.ROOT) : "",
                     options.streams(), options.bptt(), options.learningRate(), options.clipNorm());
         } else {

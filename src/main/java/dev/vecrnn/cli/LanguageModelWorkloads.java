@@ -2,6 +2,7 @@ package dev.vecrnn.cli;
 
 import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.nn.ElmanLanguageModel;
+import dev.vecrnn.nn.HuffmanTree;
 import dev.vecrnn.nn.LanguageModel;
 import dev.vecrnn.nn.OutputActivation;
 import dev.vecrnn.nn.RateMode;
@@ -17,7 +18,8 @@ import java.util.SplittableRandom;
  * units), S2 (300 + 40) and L1 (Elman, 100) over 10,000 words with the full softmax, B = 32 streams,
  * T = 35 steps; a training step is forward + backward through the segment + clipping + SGD, with the
  * state carried from segment to segment. S1 infer is the forward and loss alone; R2 one step of a dense
- * SCRN (256 in, 256 hidden, 64 context, 128-way softmax). Word ids are uniform from a fixed seed.
+ * SCRN (256 in, 256 hidden, 64 context, 128-way softmax); S1h and L1h are S1 and L1 with a
+ * hierarchical softmax over a Huffman tree of Zipf-shaped counts. Word ids are uniform from a fixed seed.
  */
 final class LanguageModelWorkloads {
     private LanguageModelWorkloads() {}
@@ -51,6 +53,19 @@ final class LanguageModelWorkloads {
                     t -> train(r, "L1", new ElmanLanguageModel(V, 100, 345), inputs, targets, t));
         }
         Gemm.setThreads(threads);
+        if (r.options().selected("S1h") || r.options().selected("L1h")) {
+            long[] counts = zipfCounts();
+            HuffmanTree tree = new HuffmanTree(counts);
+            if (r.options().selected("S1h")) {
+                ModelWorkloads.atOneAndNThreads(threads, t -> train(r, "S1h",
+                        new ScrnNetwork(ScrnConfig.languageModel(V, 100, 40, RateMode.VECTOR), 345, tree), inputs, targets, t));
+            }
+            if (r.options().selected("L1h")) {
+                ModelWorkloads.atOneAndNThreads(threads, t -> train(r, "L1h",
+                        new ElmanLanguageModel(V, 100, 345, tree), inputs, targets, t));
+            }
+        }
+        Gemm.setThreads(threads);
         if (r.options().selected("R2")) {
             ScrnNetwork cell = new ScrnNetwork(new ScrnConfig(256, 256, 64, 128, RateMode.VECTOR, 0.95f,
                     OutputActivation.SOFTMAX), 345);
@@ -67,6 +82,15 @@ final class LanguageModelWorkloads {
             }, 20_000);
             ModelWorkloads.latency(r, "R2", t, threads);
         }
+    }
+
+    /** Word counts that fall off as 1/rank (Zipf), the shape of real text, for the Huffman tree of S1h and L1h. */
+    private static long[] zipfCounts() {
+        long[] c = new long[V];
+        for (int i = 0; i < V; i++) {
+            c[i] = Math.max(1, 1_000_000L / (i + 1));
+        }
+        return c;
     }
 
     private static ScrnNetwork scrn(int hidden) {

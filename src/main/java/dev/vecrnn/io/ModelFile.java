@@ -54,6 +54,7 @@ import java.util.zip.CRC32;
  *     TRNG  (checkpoints only) i32 epochs done · i32 kept epoch (−1: none) · i32 last action
  *           (0 new best, 1 continue, 2 halve and restore) · u32 n · n × f64 the schedule's state
  *     KEPT  (checkpoints with a kept epoch) the kept parameters, laid out as TENS
+ *     TREE  (hierarchical softmax) u32 V · V × u64 the word counts the Huffman tree is built from
  *   a string is u32 byte length · UTF-8 bytes
  * </pre>
  *
@@ -62,7 +63,8 @@ import java.util.zip.CRC32;
  *
  * The hyperparameters (HEAD) are, for {@code tagger}: {@code ne nc de cs nh fold-case fold-digits};
  * for {@code scrn}: {@code nin nh ns nout rate alpha activation seed} (the seed fixes the constant
- * rates of the uniform and log modes); for {@code elman-lm}: {@code v nh}. The tensors are the model's
+ * rates of the uniform and log modes); for {@code elman-lm}: {@code v nh}; language models also
+ * {@code output} ({@code full}, or {@code hs} with a TREE section). The tensors are the model's
  * parameters under their SPEC names, in the model's order, with its shapes.
  *
  * <p>Reading checks everything before it builds anything: the magic, the version, that every section
@@ -78,7 +80,7 @@ public final class ModelFile {
     /** The format version this code writes and reads. */
     public static final int VERSION = 1;
     private static final String HEAD = "HEAD", WORD = "WORD", LABL = "LABL", TENS = "TENS", TRNG = "TRNG",
-            KEPT = "KEPT";
+            KEPT = "KEPT", TREE = "TREE";
     private static final int MAX_TENSORS = 64, MAX_RANK = 4, MAX_HYPERPARAMETERS = 256;
 
     private ModelFile() {}
@@ -175,7 +177,7 @@ public final class ModelFile {
         h.put("nh", Integer.toString(c.hiddenSize()));
         h.put("fold-case", Boolean.toString(vocabulary.normalizer().foldCase()));
         h.put("fold-digits", Boolean.toString(vocabulary.normalizer().foldDigits()));
-        write(file, Kind.TAGGER, h, vocabulary.words(), vocabulary.labels(), tagger.parameters(), state);
+        write(file, Kind.TAGGER, h, vocabulary.words(), vocabulary.labels(), tagger.parameters(), state, null);
     }
 
     /**
@@ -202,6 +204,7 @@ public final class ModelFile {
             h.put("alpha", Float.toString(c.alpha()));
             h.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
             h.put("seed", Long.toString(s.seed()));
+            h.put("output", s.tree() == null ? "full" : "hs");
             if (words != null && words.size() != c.inputSize()) {
                 throw new IllegalArgumentException(words.size() + " words for an SCRN of " + c.inputSize() + " inputs");
             }
@@ -209,6 +212,7 @@ public final class ModelFile {
             kind = Kind.ELMAN_LM;
             h.put("v", Integer.toString(e.vocabularySize()));
             h.put("nh", Integer.toString(e.hiddenSize()));
+            h.put("output", e.tree() == null ? "full" : "hs");
             Objects.requireNonNull(words, "words");
             if (words.size() != e.vocabularySize()) {
                 throw new IllegalArgumentException(words.size() + " words for a model of " + e.vocabularySize());
@@ -216,7 +220,8 @@ public final class ModelFile {
         } else {
             throw new IllegalArgumentException("cannot save a " + model.getClass().getName());
         }
-        write(file, kind, h, words, null, model.parameters(), state);
+        dev.vecrnn.nn.HuffmanTree tree = model instanceof ScrnNetwork s ? s.tree() : ((ElmanLanguageModel) model).tree();
+        write(file, kind, h, words, null, model.parameters(), state, tree);
     }
 
     /** {@link #saveLanguageModel} plus the training state a run resumes from (see {@link TrainingLoop.Checkpoints}). */
@@ -227,7 +232,8 @@ public final class ModelFile {
     }
 
     private static void write(Path file, Kind kind, Map<String, String> hyper, Vocabulary words, Vocabulary labels,
-                              ParameterSet params, TrainingLoop.Resume state) throws IOException {
+                              ParameterSet params, TrainingLoop.Resume state, dev.vecrnn.nn.HuffmanTree tree)
+            throws IOException {
         AtomicFiles.write(file, out -> {
             out.write(MAGIC);
             out.write(le(4).putInt(VERSION).array());
@@ -260,6 +266,15 @@ public final class ModelFile {
                 section(out, LABL, l);
             }
             section(out, TENS, tensors(params));
+            if (tree != null) {
+                Payload c = new Payload();
+                long[] counts = tree.counts();
+                c.u32(counts.length);
+                for (long n : counts) {
+                    c.u64(n);
+                }
+                section(out, TREE, c);
+            }
             if (state != null) {
                 Payload g = new Payload();
                 g.u32(state.epochsDone());
@@ -314,6 +329,10 @@ public final class ModelFile {
 
         void u32(int v) {
             buf.writeBytes(le(4).putInt(v).array());
+        }
+
+        void u64(long v) {
+            buf.writeBytes(le(8).putLong(v).array());
         }
 
         void f64(double v) {
@@ -388,6 +407,14 @@ public final class ModelFile {
         head.end();
         Hyper h = new Hyper(file, hyper);
         // the shapes the tensors must have, from the hyperparameters alone (nothing allocated yet)
+        boolean hierarchical = kind != Kind.TAGGER && hyper.getOrDefault("output", "full").equals("hs");
+        if (kind != Kind.TAGGER && !List.of("full", "hs").contains(hyper.getOrDefault("output", "full"))) {
+            throw new ModelFormatException(file, "unknown output '" + hyper.get("output") + "' (full or hs)");
+        }
+        if (hierarchical != sections.containsKey(TREE)) {
+            throw new ModelFormatException(file, hierarchical ? "a hierarchical softmax needs a TREE section"
+                    : "a TREE section without a hierarchical softmax");
+        }
         LinkedHashMap<String, int[]> shapes;
         ElmanConfig taggerConfig = null;
         ScrnConfig scrnConfig = null;
@@ -401,7 +428,7 @@ public final class ModelFile {
             case SCRN -> {
                 scrnConfig = new ScrnConfig(h.i("nin"), h.i("nh"), h.i("ns"), h.i("nout"),
                         RateMode.parse(h.s("rate")), h.f("alpha"), OutputActivation.parse(h.s("activation")));
-                shapes = ScrnNetwork.parameterShapes(scrnConfig);
+                shapes = ScrnNetwork.parameterShapes(scrnConfig, hierarchical);
                 vocabularySize = scrnConfig.inputSize();
             }
             default -> {
@@ -409,7 +436,7 @@ public final class ModelFile {
                 if (v < 1 || nh < 1 || (long) v * nh > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException("v " + v + " and nh " + nh + " out of range");
                 }
-                shapes = ElmanLanguageModel.parameterShapes(v, nh);
+                shapes = ElmanLanguageModel.parameterShapes(v, nh, hierarchical);
                 vocabularySize = v;
             }
         }
@@ -428,10 +455,24 @@ public final class ModelFile {
             }
             normalizer = new WordNormalizer(h.bool("fold-case"), h.bool("fold-digits"));
             model = new ElmanTagger(taggerConfig, 0);
-        } else if (kind == Kind.SCRN) {
-            model = new ScrnNetwork(scrnConfig, h.l("seed"));
         } else {
-            model = new ElmanLanguageModel(vocabularySize, h.i("nh"), 0);
+            dev.vecrnn.nn.HuffmanTree tree = null;
+            if (hierarchical) {
+                Reader c = new Reader(file, TREE, sections.get(TREE));
+                int nCounts = c.count(8, Integer.MAX_VALUE, "counts");
+                if (nCounts != vocabularySize || nCounts < 2) {
+                    throw new ModelFormatException(file, "section TREE has " + nCounts + " counts for " + vocabularySize
+                            + " words");
+                }
+                long[] counts = new long[nCounts];
+                for (int i = 0; i < nCounts; i++) {
+                    counts[i] = c.u64();
+                }
+                c.end();
+                tree = new dev.vecrnn.nn.HuffmanTree(counts);
+            }
+            model = kind == Kind.SCRN ? new ScrnNetwork(scrnConfig, h.l("seed"), tree)
+                    : new ElmanLanguageModel(vocabularySize, h.i("nh"), 0, tree);
         }
         TrainingLoop.Resume training = null;
         float[][] keptTensors = null;
@@ -519,7 +560,7 @@ public final class ModelFile {
             byte[] tagBytes = new byte[4];
             all.get(tagBytes);
             String tag = new String(tagBytes, StandardCharsets.ISO_8859_1);
-            if (!List.of(HEAD, WORD, LABL, TENS, TRNG, KEPT).contains(tag)) {
+            if (!List.of(HEAD, WORD, LABL, TENS, TRNG, KEPT, TREE).contains(tag)) {
                 throw new ModelFormatException(file, "unknown section tag at offset " + (all.position() - 4));
             }
             long length = all.getLong();
@@ -669,6 +710,17 @@ public final class ModelFile {
             } catch (CharacterCodingException e) {
                 throw bad("a string is not valid UTF-8");
             }
+        }
+
+        long u64() throws ModelFormatException {
+            if (b.remaining() < 8) {
+                throw bad("ends early");
+            }
+            long v = b.getLong();
+            if (v < 0) {
+                throw bad("a count of " + Long.toUnsignedString(v) + " is out of range");
+            }
+            return v;
         }
 
         double f64() throws ModelFormatException {

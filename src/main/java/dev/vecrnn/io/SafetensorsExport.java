@@ -26,6 +26,8 @@ import java.util.Map;
  *   vecrnn.words             JSON array: the word vocabulary in id order (absent without one)
  *   vecrnn.unknown_word      the word that stands for every unknown word ("" when none)
  *   vecrnn.labels            JSON array: a tagger's labels in id order
+ *   vecrnn.tree_counts       JSON array: with a hierarchical softmax, the word counts its Huffman tree is
+ *                            built from ({@link dev.vecrnn.nn.HuffmanTree}: the same counts, the same tree)
  * </pre>
  */
 public final class SafetensorsExport {
@@ -54,6 +56,15 @@ public final class SafetensorsExport {
         }
         if (model.labels() != null) {
             meta.put("vecrnn.labels", array(model.labels()));
+        }
+        dev.vecrnn.nn.HuffmanTree tree = model.model() instanceof dev.vecrnn.nn.ScrnNetwork s ? s.tree()
+                : model.model() instanceof dev.vecrnn.nn.ElmanLanguageModel e ? e.tree() : null;
+        if (tree != null) {
+            StringBuilder c = new StringBuilder("[");
+            for (long n : tree.counts()) {
+                c.append(c.length() > 1 ? "," : "").append(n);
+            }
+            meta.put("vecrnn.tree_counts", c.append(']').toString());
         }
         Safetensors.write(file, tensors, meta);
     }

@@ -15,6 +15,7 @@ import java.util.Arrays;
  */
 public final class HuffmanTree {
     private final int words;
+    private final long[] counts;
     private final int[] pathStart;   // word w's path is pathNodes[pathStart[w] .. pathStart[w+1])
     private final int[] pathNodes;
     private final byte[] pathCodes;
@@ -36,6 +37,7 @@ public final class HuffmanTree {
             }
         }
         this.words = v;
+        this.counts = counts.clone();
         // leaves sorted by (count, id); inner nodes are created in non-decreasing weight order, so two
         // queues give the two lightest in O(V) (the classic word2vec construction)
         Integer[] order = new Integer[v];
@@ -86,6 +88,11 @@ public final class HuffmanTree {
                 pathCodes[j] = branch[n];
             }
         }
+    }
+
+    /** The counts the tree was built from (a copy): they rebuild the same tree. */
+    public long[] counts() {
+        return counts.clone();
     }
 
     /** The number of words V (the tree has V − 1 inner nodes). */

@@ -130,6 +130,42 @@ class ModelFileTest {
     }
 
     @Test
+    void modelsWithAHierarchicalSoftmaxRoundTripWithTheirTree() throws IOException {
+        long[] counts = {9, 1, 4, 4, 0, 7, 2, 3, 3};
+        dev.vecrnn.nn.HuffmanTree tree = new dev.vecrnn.nn.HuffmanTree(counts);
+        LanguageModel[] models = {new ScrnNetwork(ScrnConfig.languageModel(9, 5, 3, RateMode.VECTOR), 11, tree),
+            new ElmanLanguageModel(9, 4, 2, tree)};
+        for (LanguageModel m : models) {
+            java.util.Random rnd = new java.util.Random(5);
+            for (Parameter p : m.parameters()) {
+                float[] a = p.get();
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) rnd.nextGaussian();
+                }
+                p.set(a);
+            }
+            Path f = dir.resolve("hs.vrnn");
+            ModelFile.saveLanguageModel(f, m, words(9, "<unk>"));
+            ModelFile.Loaded l = ModelFile.load(f);
+            assertEquals("hs", l.hyperparameters().get("output"));
+            LanguageModel r = l.languageModel();
+            assertSameParameters(m.parameters(), r.parameters());
+            int[] in = {0, 3, 5, 8, 1, 2}, tg = {3, 5, 8, 1, 2, 0};
+            assertEquals(m.loss(m.newState(2), 3, in, tg), r.loss(r.newState(2), 3, in, tg), m.getClass().getSimpleName());
+            byte[] bytes = Files.readAllBytes(f);
+            Path g = dir.resolve("hs-flip.vrnn");
+            for (int i = 0; i < bytes.length; i += 3) {
+                byte[] b = bytes.clone();
+                b[i] ^= 0x10;
+                Files.write(g, b);
+                if (loadOrRefuse(g) != null) {
+                    fail("byte " + i + " flipped loaded");
+                }
+            }
+        }
+    }
+
+    @Test
     void theParameterShapesAreTheModelsOwn() {
         ElmanConfig c = new ElmanConfig(12, 5, 4, 3, 6);
         assertShapes(ElmanTagger.parameterShapes(c), new ElmanTagger(c, 1).parameters());
@@ -138,6 +174,10 @@ class ModelFileTest {
             assertShapes(ScrnNetwork.parameterShapes(sc), new ScrnNetwork(sc, 1).parameters());
         }
         assertShapes(ElmanLanguageModel.parameterShapes(8, 5), new ElmanLanguageModel(8, 5, 1).parameters());
+        dev.vecrnn.nn.HuffmanTree tree = new dev.vecrnn.nn.HuffmanTree(new long[] {3, 1, 2, 2, 5, 1, 1, 4});
+        assertShapes(ElmanLanguageModel.parameterShapes(8, 5, true), new ElmanLanguageModel(8, 5, 1, tree).parameters());
+        ScrnConfig hs = ScrnConfig.languageModel(8, 5, 3, RateMode.MATRIX);
+        assertShapes(ScrnNetwork.parameterShapes(hs, true), new ScrnNetwork(hs, 1, tree).parameters());
     }
 
     static void assertShapes(java.util.Map<String, int[]> shapes, ParameterSet params) {
