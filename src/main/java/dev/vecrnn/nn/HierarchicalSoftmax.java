@@ -18,6 +18,10 @@ import java.util.Arrays;
  * their biases. The loss of a row is −log P(target | x) = Σ softplus(−s_n z_n), and its gradient at
  * node n is ∂/∂z_n = σ(z_n) − [s_n = +1].
  *
+ * <p>The gradient of {@code hv} is kept sparse: a batch touches only the nodes on its targets' paths
+ * (about log₂ V per token), so only those rows are zeroed, summed across shards (in shard order, the
+ * same bits as dense sums) and updated ({@link EmbeddingRows}); the rest of {@code hv.gradient()} is 0.
+ *
  * <p>{@link Workspace#scores} gives log P(w | x) for every word (what sampling and one-step inference
  * need; the softmax of these is the distribution itself); there is no caller-defined loss over
  * scores, so {@link Workspace#backward} follows only {@link Workspace#forward}.
@@ -26,6 +30,8 @@ public final class HierarchicalSoftmax implements OutputLayer {
     private final HuffmanTree tree;
     private final Parameter vectors, biases;
     private final int in, words;
+    /** hv's gradient is sparse: only the nodes on the batch's paths are non-zero, zeroed, summed and updated. */
+    private final EmbeddingRows nodeRows;
 
     HierarchicalSoftmax(HuffmanTree tree, Parameter vectors, Parameter biases) {
         int[] vs = vectors.shape();
@@ -38,6 +44,12 @@ public final class HierarchicalSoftmax implements OutputLayer {
         this.biases = biases;
         this.in = vs[1];
         this.words = tree.words();
+        this.nodeRows = new EmbeddingRows(vectors);
+    }
+
+    /** The node vectors as a table whose gradient rows are the nodes on the last batch's paths. */
+    EmbeddingRows nodeRows() {
+        return nodeRows;
     }
 
     /** The tree the words' paths follow. */
@@ -72,7 +84,11 @@ public final class HierarchicalSoftmax implements OutputLayer {
 
     private final class HsWorkspace implements Workspace {
         private final boolean first;
-        private ShardGradients grads;              // made on the first backward (a scoring workspace needs none)
+        private ShardGradients grads;              // hb; made on the first backward (a scoring workspace needs none)
+        private float[] nodeGrad;                  // shards after the first: their own (V − 1) × in rows of ∂hv
+        private int[] touched = new int[0];        // nodes whose rows of nodeGrad hold this batch's sums
+        private int touchedCount;
+        private boolean[] touchedMark;
         private float[] dz = new float[0];         // rows × maxDepth: scale·w_r·(σ(z) − code) along each path
         private int[] rowTargets = new int[0];
         private float[] logp = new float[0];       // rows × V (scores)
@@ -130,12 +146,30 @@ public final class HierarchicalSoftmax implements OutputLayer {
         @Override
         public void backward(int rows, float[] x, int xOff, int ldx, float[] dx, int dxOff, int lddx) {
             if (grads == null) {
-                grads = new ShardGradients(first, vectors, biases);
+                grads = new ShardGradients(first, biases);
+                touchedMark = new boolean[words - 1];
+                touched = new int[words - 1];
+                if (!first) {
+                    nodeGrad = new float[vectors.size()];
+                }
             }
-            float[] gv = grads.array(0), gb = grads.array(1);
-            int gvOff = grads.offset(0), gbOff = grads.offset(1);
-            Arrays.fill(gv, gvOff, gvOff + vectors.size(), 0f);
+            float[] gb = grads.array(0);
+            int gbOff = grads.offset(0);
             Arrays.fill(gb, gbOff, gbOff + biases.size(), 0f);
+            float[] gv;
+            if (first) {
+                nodeRows.beginGradient(); // zero the rows of the previous batch
+                gv = vectors.gradient();
+            } else {
+                gv = nodeGrad;
+                for (int i = 0; i < touchedCount; i++) {
+                    Arrays.fill(gv, touched[i] * in, (touched[i] + 1) * in, 0f);
+                }
+            }
+            for (int i = 0; i < touchedCount; i++) {
+                touchedMark[touched[i]] = false;
+            }
+            touchedCount = 0;
             float[] v = vectors.values();
             int vOff = vectors.offset();
             int[] nodes = tree.pathNodes();
@@ -153,15 +187,27 @@ public final class HierarchicalSoftmax implements OutputLayer {
                     int n = nodes[start + j];
                     float g = dz[r * depth + j];
                     Blas.axpy(in, g, v, vOff + n * in, dx, o);
-                    Blas.axpy(in, g, x, xOff + r * ldx, gv, gvOff + n * in);
+                    if (!touchedMark[n]) {
+                        touchedMark[n] = true;
+                        touched[touchedCount++] = n;
+                        if (first) {
+                            nodeRows.touch(n);
+                        }
+                    }
+                    Blas.axpy(in, g, x, xOff + r * ldx, gv, n * in);
                     gb[gbOff + n] += g;
                 }
             }
         }
 
+        /** Shard 0's ∂hb += this one's; ∂hv rows += this shard's touched rows, in the order they were touched. */
         @Override
         public void addGradientsTo(Workspace first) {
             grads.addTo(((HsWorkspace) first).grads);
+            for (int i = 0; i < touchedCount; i++) {
+                int n = touched[i];
+                nodeRows.addGradient(n, nodeGrad, n * in);
+            }
         }
 
         /** log P(w | x) of every word w for each row (rows × V from offset 0). */

@@ -51,6 +51,7 @@ final class RecurrentCore {
     final ParameterSet params;
     private final Parameter[] denseParams; // updated by dense SGD whatever the input kind
     private final EmbeddingRows[] tables;  // xs, xh, xr: sparse when the last gradient came from word ids
+    private final EmbeddingRows outputRows; // a hierarchical softmax's node vectors (sparse gradient), or null
     private final EmbeddingRows xsRows, xhRows, xrRows;
     final SigmoidRecurrence recurrence;
     final OutputLayer output;
@@ -120,7 +121,7 @@ final class RecurrentCore {
         }
         params = new ParameterSet(all.toArray(Parameter[]::new));
         List<Parameter> dense = new ArrayList<>();
-        for (Parameter p : new Parameter[] {sh, hh, outWeight, hv, hb, r, br, bh}) {
+        for (Parameter p : new Parameter[] {sh, hh, outWeight, hb, r, br, bh}) {
             if (p != null) {
                 dense.add(p);
             }
@@ -138,6 +139,7 @@ final class RecurrentCore {
         tables = t.toArray(EmbeddingRows[]::new);
         recurrence = new SigmoidRecurrence(hh);
         output = tree == null ? (OutputLayer) new SoftmaxOutput(outWeight, b, true) : new HierarchicalSoftmax(tree, hv, hb);
+        outputRows = tree == null ? null : ((HierarchicalSoftmax) output).nodeRows();
         rate = new float[ns];
         initialise(seed, alpha, elmanInit);
         shards[0] = new Shard(true);
@@ -423,6 +425,9 @@ final class RecurrentCore {
         for (EmbeddingRows t : tables) {
             ss += t.gradientSumOfSquares();
         }
+        if (outputRows != null) {
+            ss += outputRows.gradientSumOfSquares();
+        }
         double norm = Math.sqrt(ss);
         if (Double.isFinite(norm) && norm > maxNorm) {
             float f = (float) (maxNorm / norm);
@@ -431,6 +436,9 @@ final class RecurrentCore {
             }
             for (EmbeddingRows t : tables) {
                 t.scaleGradient(f);
+            }
+            if (outputRows != null) {
+                outputRows.scaleGradient(f);
             }
         }
         return norm;
@@ -452,6 +460,9 @@ final class RecurrentCore {
         }
         for (EmbeddingRows t : tables) {
             t.sgd(lr);
+        }
+        if (outputRows != null) {
+            outputRows.sgd(lr);
         }
     }
 
