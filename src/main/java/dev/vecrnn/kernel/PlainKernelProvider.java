@@ -71,24 +71,92 @@ final class PlainKernelProvider implements KernelProvider {
         return 1f - 2f / (expf(2f * x) + 1f);
     }
 
+    /**
+     * Elements per pass of the chunked kernels below. They work on per-thread buffers indexed from 0,
+     * because C2's auto-vectoriser (SuperWord) leaves a loop scalar when it stores into one array and
+     * loads from another at a different unknown offset ({@code y[yOff + i] = f(x[xOff + i])}: the
+     * two might be one array), and because it does not vectorise the float/int bit moves of the
+     * exponent: so the polynomial runs in one vectorised pass and the bit moves in a scalar one.
+     * Every element goes through the same operations as {@link #expf}, so results are identical.
+     */
+    static final int CHUNK = 256;
+
+    /** Per-thread scratch of the chunked kernels: the polynomial and the rounded exponent. */
+    private static final class Chunk {
+        final float[] p = new float[CHUNK];
+        final float[] t = new float[CHUNK];
+    }
+
+    private static final ThreadLocal<Chunk> CHUNKS = ThreadLocal.withInitial(Chunk::new);
+
+    /**
+     * p[j] ← e^(s·p[j] − shift) for j &lt; n (n ≤ CHUNK), the operations of {@link #expf} on
+     * x = s·p[j] − shift, with s ∈ {1, −1, 2} (exact) and shift 0 or finite.
+     */
+    private static void expChunk(Chunk ch, int n, float s, float shift) {
+        float[] p = ch.p;
+        float[] t = ch.t;
+        // Pass 1, vectorised: clamp, round x·log2(e) to an integer (held in t), reduce, polynomial.
+        for (int j = 0; j < n; j++) {
+            float x = Math.max(Math.min(s * p[j] - shift, EXP_HI), EXP_LO);
+            float tj = Math.fma(x, LOG2E, ROUND_MAGIC);
+            float nf = tj - ROUND_MAGIC;
+            float r = Math.fma(nf, -LN2_HI, x);
+            r = Math.fma(nf, -LN2_LO, r);
+            float q = Math.fma(C5, r, C4);
+            q = Math.fma(q, r, C3);
+            q = Math.fma(q, r, C2);
+            q = Math.fma(q, r, C1);
+            p[j] = Math.fma(q, r, C0);
+            t[j] = tj;
+        }
+        // Pass 2, scalar: multiply by 2^n built from exponent bits (two factors, as in expf).
+        for (int j = 0; j < n; j++) {
+            int ni = Float.floatToRawIntBits(t[j]) - ROUND_MAGIC_BITS;
+            int n1 = ni >> 1;
+            int n2 = ni - n1;
+            p[j] = p[j] * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+        }
+    }
+
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] = expf(x[xOff + i]);
+        Chunk ch = CHUNKS.get();
+        for (int i = 0; i < n; i += CHUNK) {
+            int w = Math.min(CHUNK, n - i);
+            System.arraycopy(x, xOff + i, ch.p, 0, w);
+            expChunk(ch, w, 1f, 0f);
+            System.arraycopy(ch.p, 0, y, yOff + i, w);
         }
     }
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] = sigmoidf(x[xOff + i]);
+        Chunk ch = CHUNKS.get();
+        float[] p = ch.p;
+        for (int i = 0; i < n; i += CHUNK) {
+            int w = Math.min(CHUNK, n - i);
+            System.arraycopy(x, xOff + i, p, 0, w);
+            expChunk(ch, w, -1f, 0f);
+            for (int j = 0; j < w; j++) {
+                p[j] = 1f / (1f + p[j]); // sigmoidf
+            }
+            System.arraycopy(p, 0, y, yOff + i, w);
         }
     }
 
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] = tanhf(x[xOff + i]);
+        Chunk ch = CHUNKS.get();
+        float[] p = ch.p;
+        for (int i = 0; i < n; i += CHUNK) {
+            int w = Math.min(CHUNK, n - i);
+            System.arraycopy(x, xOff + i, p, 0, w);
+            expChunk(ch, w, 2f, 0f);
+            for (int j = 0; j < w; j++) {
+                p[j] = 1f - 2f / (p[j] + 1f); // tanhf
+            }
+            System.arraycopy(p, 0, y, yOff + i, w);
         }
     }
 
@@ -119,20 +187,33 @@ final class PlainKernelProvider implements KernelProvider {
 
     @Override
     public float expShiftedInPlace(float[] x, int off, int cols, float max) {
+        Chunk ch = CHUNKS.get();
+        float[] p = ch.p;
         float sum = 0f;
-        for (int j = 0; j < cols; j++) {
-            float e = expf(x[off + j] - max);
-            x[off + j] = e;
-            sum += e;
+        for (int i = 0; i < cols; i += CHUNK) {
+            int w = Math.min(CHUNK, cols - i);
+            System.arraycopy(x, off + i, p, 0, w);
+            expChunk(ch, w, 1f, max);
+            for (int j = 0; j < w; j++) {
+                sum += p[j]; // in order j = 0, 1, …: a scalar chain, the same in every JIT tier
+            }
+            System.arraycopy(p, 0, x, off + i, w);
         }
         return sum;
     }
 
     @Override
     public float sumExpShifted(float[] x, int off, int n, float shift) {
+        Chunk ch = CHUNKS.get();
+        float[] p = ch.p;
         float sum = 0f;
-        for (int j = 0; j < n; j++) {
-            sum += expf(x[off + j] - shift);
+        for (int i = 0; i < n; i += CHUNK) {
+            int w = Math.min(CHUNK, n - i);
+            System.arraycopy(x, off + i, p, 0, w);
+            expChunk(ch, w, 1f, shift);
+            for (int j = 0; j < w; j++) {
+                sum += p[j];
+            }
         }
         return sum;
     }
