@@ -44,7 +44,7 @@ final class Commands {
         if (checkpoint != null) {
             msg += savedEpochs > 0
                     ? "; the checkpoint " + checkpoint + " (after epoch " + (savedEpochs - 1 + epochBase) + ") is intact"
-                    : "; this run wrote no checkpoint to " + checkpoint;
+                    : "; this run wrote no checkpoint, " + checkpoint + " is as it was";
         }
         return msg;
     }
