@@ -70,7 +70,7 @@ public final class TrainingLoop {
                              int inARow) {
         /**
          * One line without the epoch: "segment 12: the training loss is NaN; the epoch restarts from its
-         * first parameters at lr 5.0 (divergence 1 of at most 4 in a row)".
+         * starting parameters at lr 5.0 (divergence 1 in a row; the 5th stops training)".
          */
         public String describe() {
             return (step >= 0 ? unit + " " + step : "after the updates") + ": " + what + " is " + value
