@@ -18,6 +18,37 @@ final class Commands {
         int run(Args args, PrintStream out, PrintStream err) throws IOException;
     }
 
+    /**
+     * The one line a training command prints for a recovered divergence, its epoch counted from
+     * {@code epochBase} as in the command's table.
+     */
+    static String divergenceLine(dev.vecrnn.train.TrainingLoop.Divergence d, int epochBase) {
+        return "diverged in epoch " + (d.epoch() + epochBase) + ", " + d.describe();
+    }
+
+    /**
+     * The one line (without "vecrnn: ") a training command prints when training stopped on divergence:
+     * where, what, how often, and what became of the checkpoint.
+     *
+     * @param savedEpochs epochs done in the checkpoint this run last wrote, or 0 when it wrote none
+     */
+    static String divergedMessage(dev.vecrnn.train.TrainingDivergedException e, int epochBase,
+                                  java.nio.file.Path checkpoint, int savedEpochs) {
+        String where = "epoch " + (e.epoch() + epochBase) + (e.step() >= 0 ? ", " + e.unit() + " " + e.step()
+                : " (after the updates)");
+        String msg = e.times() > 1
+                ? "training diverged in " + where + ": " + e.what() + " is " + e.value() + ", " + e.times()
+                + " times in a row (the epoch restarted from its starting parameters with the lr halved each time,"
+                + " last to " + e.learningRate() + "); stopped, try a lower --lr"
+                : "training diverged in " + where + ": " + e.what() + " is " + e.value() + "; stopped";
+        if (checkpoint != null) {
+            msg += savedEpochs > 0
+                    ? "; the checkpoint " + checkpoint + " (after epoch " + (savedEpochs - 1 + epochBase) + ") is intact"
+                    : "; this run wrote no checkpoint, " + checkpoint + " is as it was";
+        }
+        return msg;
+    }
+
     static int run(String name, String usage, String[] argv, List<String> valued, List<String> bare, Body body,
                    PrintStream out, PrintStream err) {
         try {
@@ -31,6 +62,9 @@ final class Commands {
             err.println("vecrnn: " + e.getMessage());
             err.print(usage);
             return 2;
+        } catch (dev.vecrnn.train.TrainingDivergedException e) {
+            err.println("vecrnn: " + e.getMessage());
+            return 1;
         } catch (RuntimeException | IOException e) {
             return TaggerCommand.reportFailure(e, err);
         }

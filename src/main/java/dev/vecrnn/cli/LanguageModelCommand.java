@@ -14,6 +14,7 @@ import dev.vecrnn.train.LanguageModelEpochReport;
 import dev.vecrnn.train.LanguageModelTrainer;
 import dev.vecrnn.train.LanguageModelTrainingOptions;
 import dev.vecrnn.train.LanguageModelTrainingResult;
+import dev.vecrnn.train.TrainingDivergedException;
 import dev.vecrnn.train.TrainingLoop;
 
 import java.io.IOException;
@@ -58,7 +59,10 @@ final class LanguageModelCommand {
                                    is the same bit for bit as an uninterrupted run (the model's sizes and
                                    vocabulary come from the checkpoint)
             the lr is halved and the previous epoch's parameters restored whenever validation
-            perplexity improves by less than 0.1 %; training stops after 8 halvings
+            perplexity improves by less than 0.1 %; training stops after 8 halvings. An epoch whose
+            loss, gradient norm or parameters become NaN or infinite is run again from its starting
+            parameters at half the lr (one line says so); the 5th time in a row training stops (exit 1)
+            and the last checkpoint is left as it was
             """;
 
     private static final List<String> VALUED = List.of("--train", "--valid", "--test", "--out", "--model", "--hidden",
@@ -170,19 +174,31 @@ final class LanguageModelCommand {
             }
         };
         final LanguageModel trained = model;
+        int[] savedEpochs = {0};
         TrainingLoop.Checkpoints sink = checkpoint == null ? null : (live, state) -> {
             try {
                 ModelFile.saveLanguageModelCheckpoint(checkpoint, trained, vocab, state);
+                savedEpochs[0] = state.epochsDone();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         };
-        LanguageModelTrainer trainer = new LanguageModelTrainer(options, listener);
+        LanguageModelTrainer trainer = new LanguageModelTrainer(options, listener).onDivergence(d -> {
+            bar.clear();
+            report.println(Commands.divergenceLine(d, 1));
+            report.flush();
+        });
         if (!args.flag("--quiet")) {
             trainer.progress(bar);
         }
-        LanguageModelTrainingResult result = trainer.train(model, train, valid, test,
-                resumed == null ? null : resumed.training(), sink);
+        LanguageModelTrainingResult result;
+        try {
+            result = trainer.train(model, train, valid, test, resumed == null ? null : resumed.training(), sink);
+        } catch (TrainingDivergedException e) {
+            bar.clear();
+            err.println("vecrnn: " + Commands.divergedMessage(e, 1, checkpoint, savedEpochs[0]));
+            return 1;
+        }
         ModelFile.saveLanguageModel(outFile, model, vocab);
         report.printf(Locale.ROOT, "best epoch %d: valid perplexity %.2f%s; model written to %s%n",
                 result.bestEpoch() + 1, result.bestValidPerplexity(),

@@ -15,6 +15,7 @@ import dev.vecrnn.train.ElmanTrainer;
 import dev.vecrnn.train.ElmanTrainingOptions;
 import dev.vecrnn.train.ElmanTrainingResult;
 import dev.vecrnn.train.EpochReport;
+import dev.vecrnn.train.TrainingDivergedException;
 import dev.vecrnn.train.TrainingLoop;
 import dev.vecrnn.train.TaggingMetric;
 import java.io.IOException;
@@ -73,6 +74,9 @@ final class TaggerCommand {
                                  is the same bit for bit as an uninterrupted run
               --json             one JSON object per epoch on stdout (everything else goes to stderr)
             dev/test labels absent from the training file count as errors (reported once per file)
+            an epoch whose loss or parameters become NaN or infinite is run again from its starting
+            parameters at half the lr (one line says so); the 5th time in a row training stops (exit 1)
+            and the last checkpoint is left as it was
             """;
 
     private static final List<String> VALUED = List.of("--train", "--dev", "--test", "--epochs", "--lr", "--hidden",
@@ -189,19 +193,32 @@ final class TaggerCommand {
         }
         ElmanTagger model = resumed != null ? resumed.tagger()
                 : new ElmanTagger(options.config(vocab.wordCount(), vocab.labelCount()), options.seed());
+        int[] savedEpochs = {0};
         TrainingLoop.Checkpoints sink = checkpoint == null ? null : (live, state) -> {
             try {
                 ModelFile.saveTaggerCheckpoint(checkpoint, model, vocab, state);
+                savedEpochs[0] = state.epochsDone();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         };
-        ElmanTrainer trainer = new ElmanTrainer(options, progress);
+        ElmanTrainer trainer = new ElmanTrainer(options, progress).onDivergence(d -> {
+            bar.clear();
+            human.println(Commands.divergenceLine(d, 0));
+            human.flush();
+        });
         if (!args.flag("--quiet")) {
             trainer.progress(bar);
         }
-        ElmanTrainingResult result = trainer.train(model, vocab.labels().words(),
-                trainIds, devIds, testIds, resumed == null ? null : resumed.training(), sink);
+        ElmanTrainingResult result;
+        try {
+            result = trainer.train(model, vocab.labels().words(), trainIds, devIds, testIds,
+                    resumed == null ? null : resumed.training(), sink);
+        } catch (TrainingDivergedException e) {
+            bar.clear();
+            err.println("vecrnn: " + Commands.divergedMessage(e, 0, checkpoint, savedEpochs[0]));
+            return 1;
+        }
         human.println(PROGRESS_FOOTNOTE);
         if (result.bestDev() == null) {
             human.println("no epoch was run (--epochs 0): nothing to report");

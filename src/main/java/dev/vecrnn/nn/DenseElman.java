@@ -17,6 +17,9 @@ import dev.vecrnn.util.SeededRandom;
  * {@code b} nout, {@code h0} nh; the matrices start at 0.2·U(−1, 1) from the seeded generator (in
  * that order), the vectors at 0, as in {@link ElmanTagger}. {@link #newStepper()} gives the one-step,
  * allocation-free API a stream processor embeds.
+ *
+ * <p><b>Threads.</b> The model holds only parameters: any number of {@link Stepper}s, one per thread
+ * (or stream), may step it at the same time, as long as no thread changes the parameters meanwhile.
  */
 public final class DenseElman {
     private final int nin, nh, nout;
@@ -68,7 +71,8 @@ public final class DenseElman {
 
     /**
      * One stream through the layer: carries h_t from step to step, reads the model's parameters live
-     * (no cache). Nothing is allocated per step. Not thread-safe; one per stream.
+     * (no cache). Nothing is allocated per step. Not thread-safe: one per stream, used by one thread at
+     * a time; steppers of one model may run on different threads at once (see the class comment).
      */
     public final class Stepper {
         private final float[] h = new float[nh];

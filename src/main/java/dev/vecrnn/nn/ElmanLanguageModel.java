@@ -13,7 +13,12 @@ package dev.vecrnn.nn;
  * {@code b} V ({@code w} and {@code b} are the blocks of one stacked (nh + 1) × V array); the matrices
  * start at 0.2·U(−1, 1) from the seed (SPEC §1), the vectors at 0. It is
  * the SCRN's computation with no context units and a hidden bias ({@link RecurrentCore}), trained by
- * the same trainer. Not thread-safe.
+ * the same trainer.
+ *
+ * <p><b>Threads.</b> Not thread-safe: every method (training, {@code loss}, {@code step}) uses the
+ * model's workspaces, so one thread at a time; several models may train on different threads at once
+ * (they share only the {@link dev.vecrnn.kernel.Parallel} pool, which a busy pool turns into running
+ * on the caller's thread, with the same result).
  */
 public final class ElmanLanguageModel extends CoreLanguageModel {
     private static final String[] NAMES = {null, "wx", null, "wh", "w", null, "b", null, null, null, "bh"};

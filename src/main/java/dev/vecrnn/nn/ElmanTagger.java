@@ -48,7 +48,14 @@ import java.util.Arrays;
  * products reuse each panel of wh less), and splitting each step's product by columns instead gave
  * only 172–194k on 2 threads.
  *
- * <p>An instance is not thread-safe.
+ * <p><b>Threads.</b> The tagger's own methods ({@link #tag}, {@link #computeGradients}, {@link #loss},
+ * {@link #trainStep}, {@link #applySgd}, …) share its workspaces: one thread at a time. To tag on
+ * several threads at once, give each thread its own {@link #newTaggingSession()} (whole sentences, the
+ * same labels as {@link #tag} bit for bit) or {@link #newStreamingTagger()} (word by word): they only
+ * read the parameters, so any number may share one tagger while no thread trains it or sets its
+ * parameters. A batch of more than {@value #SHARD_SENTENCES} sentences runs its shards on the
+ * {@link Parallel} pool; {@link Parallel#setThreads} may be called meanwhile from another thread (the
+ * result does not depend on the thread count).
  */
 public final class ElmanTagger {
     /** loss() runs this many sentences at a time, so evaluating a whole corpus keeps workspaces small. */
@@ -226,6 +233,13 @@ public final class ElmanTagger {
      * @throws IllegalArgumentException for a word id outside [0, ne) or a too-short labelsOut
      */
     public void tag(int[] words, int[] labelsOut) {
+        if (checkTagging(words, labelsOut)) {
+            shards[0].tag(words, labelsOut);
+        }
+    }
+
+    /** Checks tag()'s arguments; false when there is nothing to tag. */
+    private boolean checkTagging(int[] words, int[] labelsOut) {
         if (words == null || labelsOut == null) {
             throw new IllegalArgumentException("words and labelsOut must not be null");
         }
@@ -235,10 +249,35 @@ public final class ElmanTagger {
         for (int t = 0; t < words.length; t++) {
             checkWord(words[t], 0, t);
         }
-        if (words.length == 0) {
-            return;
+        return words.length > 0;
+    }
+
+    /**
+     * A tagging workspace of its own, for one thread: {@link TaggingSession#tag} gives the labels of
+     * {@link #tag}, bit for bit, without touching this tagger's workspaces, so any number of sessions
+     * (and {@link StreamingTagger}s) may tag at the same time on different threads, as long as no
+     * thread changes the parameters meanwhile.
+     */
+    public TaggingSession newTaggingSession() {
+        return new TaggingSession();
+    }
+
+    /**
+     * Whole-sentence tagging with a workspace of its own (see {@link #newTaggingSession()}): one per
+     * thread, not thread-safe itself; reads the tagger's parameters live. Allocation-free once it has
+     * seen a sentence this long.
+     */
+    public final class TaggingSession {
+        private final Shard workspace = new Shard(true); // forward only: never writes a gradient
+
+        private TaggingSession() {}
+
+        /** {@link ElmanTagger#tag(int[], int[])} on this session's workspace. */
+        public void tag(int[] words, int[] labelsOut) {
+            if (checkTagging(words, labelsOut)) {
+                workspace.tag(words, labelsOut);
+            }
         }
-        shards[0].tag(words, labelsOut);
     }
 
     /** A streaming tagger over the precomputed per-slot projections emb·wx (see {@link StreamingTagger}). */

@@ -29,7 +29,14 @@ import dev.vecrnn.kernel.Activation;
  * respect to the outputs. As a {@link LanguageModel} (word ids, softmax, nin = nout = V) it is trained
  * by {@code LanguageModelTrainer}.
  *
- * <p>How it computes: see {@link RecurrentCore}. Not thread-safe: one thread at a time per instance.
+ * <p>How it computes: see {@link RecurrentCore}.
+ *
+ * <p><b>Threads.</b> The network's own methods ({@code computeGradients}, {@code loss}, {@code forward},
+ * {@code output}, {@code step}, {@code applySgd}, …) share its workspaces: one thread at a time. For
+ * inference on several threads, give each its own {@link #newStepper()}: steppers only read the
+ * parameters, so any number may share one network while no thread trains it or sets its parameters.
+ * A batch of more than 16 streams runs its shards on the {@link dev.vecrnn.kernel.Parallel} pool,
+ * whose size may be changed meanwhile from another thread (the result does not depend on it).
  */
 public final class ScrnNetwork extends CoreLanguageModel {
     private static final String[] NAMES = {"xs", "xh", "sh", "hh", "ho", "so", "b", "r", "xr", "br", null};

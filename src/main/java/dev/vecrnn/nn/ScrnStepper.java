@@ -15,7 +15,12 @@ import java.util.Arrays;
  * </pre>
  *
  * Each product is a one-row GEMV; the parameters are read live (no cache), so an update is seen at
- * the next step. Nothing is allocated per step. Not thread-safe: one stepper per stream.
+ * the next step. Nothing is allocated per step.
+ *
+ * <p><b>Threads.</b> Not thread-safe: one stepper per stream, used by one thread at a time. Steppers
+ * of one model may run on different threads at once: they only read its parameters, so that is safe
+ * as long as no thread trains the model or sets its parameters meanwhile (the model's own batch
+ * methods, {@code step} included, are for one thread at a time).
  */
 public final class ScrnStepper {
     private final RecurrentCore core;

@@ -28,8 +28,12 @@ import dev.vecrnn.kernel.PackedMatrix;
  * The recurrent and output weights are kept packed in the GEMM's panel layout too (refreshed with
  * the projections): about 1.3 µs of the 2.2 are the two one-row products, bound by L2 reads that
  * mostly straddle cache lines (heap arrays are not 64-byte aligned).
- * Nothing is allocated per word. Not thread-safe; one per thread (several may share one model as long
- * as it is not being trained).
+ * Nothing is allocated per word.
+ *
+ * <p><b>Threads.</b> Not thread-safe: one per thread (or per stream). Any number may share one
+ * {@link ElmanTagger}, on any threads, as long as no thread trains it or sets its parameters meanwhile
+ * (the tagger's own batch methods and {@link ElmanTagger#tag} are for one thread at a time; use
+ * {@link ElmanTagger#newTaggingSession()} for whole sentences on several threads).
  */
 public final class StreamingTagger {
     private final ElmanTagger model;

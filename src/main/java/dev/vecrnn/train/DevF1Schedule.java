@@ -73,6 +73,12 @@ public final class DevF1Schedule implements Schedule {
         return learningRate < minLearningRate;
     }
 
+    /** Halves the learning rate after a divergence (not counted as a halving of this schedule's rule). */
+    @Override
+    public void halveLearningRate() {
+        learningRate *= 0.5;
+    }
+
     @Override
     public double learningRate() {
         return learningRate;

@@ -31,6 +31,18 @@ import java.util.function.Consumer;
  * loop, the keeping and restoring of the best parameters and the schedule are {@link TrainingLoop}'s
  * with a {@link DevF1Schedule}; this class supplies the tagger's epoch (shuffle, updates, conlleval).
  *
+ * <p><b>Divergence.</b> A batch whose loss is NaN or infinite is not applied and ends the epoch's
+ * attempt; so does a NaN or infinite parameter after the epoch's updates. {@link TrainingLoop} then
+ * restores the parameters the epoch started from, halves the learning rate, tells the
+ * {@link #onDivergence} listener and runs the epoch again (same shuffle); the
+ * {@value TrainingLoop#MAX_DIVERGENCES}th divergence of an epoch in a row stops training with a
+ * {@link TrainingDivergedException}. The loss is the only per-batch check: it comes with every step
+ * for free, while the gradients' norm would be one more pass over the dense gradients per batch (a few
+ * per cent with the tutorial's one-sentence batches). It suffices because a non-finite gradient makes
+ * the parameters non-finite, which the next batch's loss shows (and the once-per-epoch parameter check
+ * catches after the last batch, or where saturated sigmoids hide it), and the restore goes back to the
+ * epoch's start, before the bad update, either way.
+ *
  * <p>The dev metric is the options' {@link ElmanTrainingOptions#metric()}: chunk F1 or token accuracy,
  * or (the default, {@link TaggingMetric#AUTO}) F1 when the label names look like BIO chunks and
  * accuracy otherwise ({@link TaggingMetric#forLabels}). Dev and test gold labels unseen in training
@@ -43,6 +55,7 @@ public final class ElmanTrainer {
     private final ElmanTrainingOptions options;
     private final Consumer<EpochReport> listener;
     private TrainingProgress progress = TrainingProgress.NONE;
+    private Consumer<? super TrainingLoop.Divergence> onDivergence = d -> { };
 
     /** A trainer with these options and no listener. */
     public ElmanTrainer(ElmanTrainingOptions options) {
@@ -58,6 +71,15 @@ public final class ElmanTrainer {
     /** Reports the progress of each epoch, batch by batch (none by default); returns this trainer. */
     public ElmanTrainer progress(TrainingProgress progress) {
         this.progress = Objects.requireNonNull(progress, "progress");
+        return this;
+    }
+
+    /**
+     * Tells {@code listener} (on the training thread) of every epoch that diverged and is run again at
+     * half the learning rate (none by default); returns this trainer.
+     */
+    public ElmanTrainer onDivergence(Consumer<? super TrainingLoop.Divergence> listener) {
+        this.onDivergence = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
@@ -157,7 +179,14 @@ public final class ElmanTrainer {
                         batchLabels[i] = labels[order[k + i]];
                         doneTokens += batchWords[i].length;
                     }
-                    lossSum += model.trainStep(batchWords, batchLabels, 0, count, (float) lr);
+                    // model.trainStep, with the loss checked before the update
+                    double loss = model.computeGradients(batchWords, batchLabels, 0, count);
+                    if (!Double.isFinite(loss)) {
+                        throw new TrainingDivergedException("the training loss", epoch, "batch", k / batch, loss);
+                    }
+                    model.applySgd((float) lr);
+                    model.normalizeEmbeddings();
+                    lossSum += loss;
                     progress.update(epoch, doneTokens, totalTokens, lossSum / (k + count));
                 }
                 ChunkEval.Result devResult = evaluate(model, dev, devEval, tagBuffer);
@@ -178,7 +207,7 @@ public final class ElmanTrainer {
                             e.learningRate(), e.newBest(), e.halved(), e.seconds(), metric);
                     history.add(report);
                     listener.accept(report);
-                }, resume, checkpoints);
+                }, resume, checkpoints, onDivergence);
         Measured best = outcome.best();
         if (best == null && outcome.bestEpoch() >= 0) {
             // kept before a resume: the model holds those parameters again, so their scores are these

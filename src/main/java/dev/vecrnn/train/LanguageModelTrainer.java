@@ -26,9 +26,14 @@ import java.util.function.Consumer;
  * </pre>
  *
  * Every predicted token counts, {@code <eos>} and {@code <unk>} included. A NaN or infinite segment loss
- * or gradient norm stops training with a {@link TrainingDivergedException} naming the epoch and segment,
- * before that segment's update (so the model holds the parameters from before it); a non-finite
- * validation or test loss does the same with segment −1. The trainer draws no random numbers: the same
+ * or gradient norm (both computed for every segment anyway: the check costs two comparisons) skips that
+ * segment's update and ends the epoch's attempt; so does a non-finite validation loss or parameter.
+ * {@link TrainingLoop} then restores the parameters the epoch started from, halves the learning rate,
+ * tells the {@link #onDivergence} listener and runs the epoch again from its first segment (the state
+ * from zero); the {@value TrainingLoop#MAX_DIVERGENCES}th divergence of an epoch in a row stops training
+ * with a {@link TrainingDivergedException} naming the epoch and segment, the model holding the epoch's
+ * starting parameters. A non-finite test loss (after training) throws it at once, with segment −1.
+ * The trainer draws no random numbers: the same
  * model (same initial parameters), data and options give the same run bit for bit. Apart from the
  * per-epoch bookkeeping the segment loop allocates nothing (given a model whose steps allocate nothing).
  */
@@ -36,6 +41,7 @@ public final class LanguageModelTrainer {
     private final LanguageModelTrainingOptions options;
     private final Consumer<LanguageModelEpochReport> listener;
     private TrainingProgress progress = TrainingProgress.NONE;
+    private Consumer<? super TrainingLoop.Divergence> onDivergence = d -> { };
 
     /** A trainer with these options and no listener. */
     public LanguageModelTrainer(LanguageModelTrainingOptions options) {
@@ -59,13 +65,24 @@ public final class LanguageModelTrainer {
     }
 
     /**
+     * Tells {@code listener} (on the training thread) of every epoch that diverged and is run again at
+     * half the learning rate (none by default); returns this trainer.
+     */
+    public LanguageModelTrainer onDivergence(Consumer<? super TrainingLoop.Divergence> listener) {
+        this.onDivergence = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
      * Trains {@code model} in place on the token streams ({@code PlainTextReader.encode} output) and leaves
      * it holding the kept parameters.
      *
      * @param test may be null
      * @throws IllegalArgumentException    when a stream has fewer than 2 tokens (nothing to predict) or an
      *                                     id outside [0, V) (naming the stream and position)
-     * @throws TrainingDivergedException   when a loss or gradient norm is NaN or infinite
+     * @throws TrainingDivergedException   when an epoch diverged {@value TrainingLoop#MAX_DIVERGENCES} times
+     *                                     in a row (NaN or infinite loss, gradient norm or parameter), or
+     *                                     the test loss is not finite
      */
     public LanguageModelTrainingResult train(LanguageModel model, int[] train, int[] valid, int[] test) {
         return train(model, train, valid, test, null, null);
@@ -145,7 +162,7 @@ public final class LanguageModelTrainer {
                             m.trainTokens(), m.trainTokens() / Math.max(m.trainSeconds(), 1e-9), m.clippedFraction());
                     history.add(report);
                     listener.accept(report);
-                }, resume, checkpoints);
+                }, resume, checkpoints, onDivergence);
         double testPerplexity = Double.NaN;
         if (testBatches != null) {
             double testNll = totalNll(model, testBatches, evalState);

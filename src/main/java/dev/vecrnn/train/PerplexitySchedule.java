@@ -69,6 +69,12 @@ public final class PerplexitySchedule implements Schedule {
         return Action.HALVE_AND_RESTORE;
     }
 
+    /** Halves the learning rate after a divergence (not counted as a halving of this schedule's rule). */
+    @Override
+    public void halveLearningRate() {
+        learningRate *= 0.5;
+    }
+
     @Override
     public double learningRate() {
         return learningRate;

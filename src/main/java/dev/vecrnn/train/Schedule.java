@@ -29,6 +29,13 @@ public interface Schedule {
     /** The learning rate for the next epoch. */
     double learningRate();
 
+    /**
+     * Halves the learning rate because an epoch's training diverged (a NaN or infinite loss, gradient
+     * norm or parameter; {@link TrainingLoop} then runs the epoch again from its starting parameters).
+     * This is not a verdict on an epoch: it does not count as one of the schedule's own halvings.
+     */
+    void halveLearningRate();
+
     /** Whether training should stop now (checked before every epoch). */
     boolean finished();
 

@@ -1,5 +1,7 @@
 package dev.vecrnn.train;
 
+import dev.vecrnn.kernel.Blas;
+import dev.vecrnn.nn.Parameter;
 import dev.vecrnn.nn.ParameterSet;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -11,7 +13,12 @@ import java.util.function.Consumer;
  *
  * <pre>
  *   for epoch = 0 .. maxEpochs−1, while the schedule is not finished:
- *       measured ← epochs.run(epoch, lr)             (updates, e.g. over shuffled data, then evaluation)
+ *       θ₀ ← θ                                        (the epoch's starting parameters)
+ *       repeat:
+ *           measured ← epochs.run(epoch, lr)         (updates, e.g. over shuffled data, then evaluation)
+ *           every parameter finite?  done
+ *         on a divergence (a TrainingDivergedException from run, or a non-finite parameter):
+ *           θ ← θ₀; the 5th in a row: stop (throw); else lr ← lr/2 (schedule), tell onDivergence, repeat
  *       switch schedule.update(epoch, epochs.metric(measured)):
  *           NEW_BEST          → keep a copy of θ (and of measured)
  *           HALVE_AND_RESTORE → θ ← the kept copy (lr was halved by the schedule)
@@ -23,9 +30,54 @@ import java.util.function.Consumer;
  * The copy is a true copy ({@link ParameterSet#copy()} once, then {@link ParameterSet#copyValuesFrom});
  * a HALVE_AND_RESTORE before any epoch was kept restores nothing. The loop itself draws no random
  * numbers, so a run is as reproducible as the network's epochs are.
+ *
+ * <p><b>Divergence.</b> The "last good parameters" are the epoch's starting parameters θ₀: the loop
+ * copies them once per epoch (one pass over the parameters, like the keep copy above, against the
+ * epoch's many passes; memory: one more copy of the parameters). When an epoch diverges — its
+ * {@link Epochs#run} throws a {@link TrainingDivergedException} (the trainers throw it for a NaN or
+ * infinite training loss or gradient norm, before that step's update, and for a non-finite validation
+ * loss), or a parameter is NaN or infinite after it (checked once per epoch: a sum of squares in double,
+ * which is finite exactly when every value is) — the loop puts θ₀ back, halves the learning rate
+ * ({@link Schedule#halveLearningRate()}), reports a {@link Divergence} and runs the whole epoch again
+ * at the new rate. The {@value #MAX_DIVERGENCES}th divergence of the same epoch in a row (no completed
+ * epoch between) ends training with a {@link TrainingDivergedException} naming the epoch and step; the
+ * parameters are θ₀ then. Nothing is kept, handed to {@code checkpoints} or reported as an epoch for a
+ * diverged attempt, so a checkpoint never holds parameters from one, and a run in which nothing
+ * diverges is the same bit for bit as without these checks (they only read the parameters). The
+ * halved rate is the schedule's state, so a checkpoint after a recovered epoch resumes with it.
  */
 public final class TrainingLoop {
+    /** The divergences of one epoch in a row (no completed epoch between) after which training stops. */
+    public static final int MAX_DIVERGENCES = 5;
+
     private TrainingLoop() {}
+
+    /**
+     * An epoch diverged and is run again: handed to the {@code onDivergence} listener of
+     * {@link #run(ParameterSet, Schedule, int, Epochs, Consumer, Resume, Checkpoints, Consumer)} on the
+     * training thread, once per event.
+     *
+     * @param epoch        0-based epoch
+     * @param unit         what a step is called ("segment", "batch")
+     * @param step         0-based step at which it diverged, or −1 after the epoch's updates (evaluation,
+     *                     the parameters check)
+     * @param what         what was not finite ("the training loss", "the gradient norm", …)
+     * @param value        its value (NaN or ±∞)
+     * @param learningRate the halved learning rate the epoch now runs again at
+     * @param inARow       how many times this epoch has diverged so far (1 .. MAX_DIVERGENCES − 1)
+     */
+    public record Divergence(int epoch, String unit, int step, String what, double value, double learningRate,
+                             int inARow) {
+        /**
+         * One line without the epoch: "segment 12: the training loss is NaN; the epoch restarts from its
+         * starting parameters at lr 5.0 (divergence 1 in a row; the 5th stops training)".
+         */
+        public String describe() {
+            return (step >= 0 ? unit + " " + step : "after the updates") + ": " + what + " is " + value
+                    + "; the epoch restarts from its starting parameters at lr " + learningRate + " (divergence "
+                    + inARow + " in a row; the " + MAX_DIVERGENCES + "th stops training)";
+        }
+    }
 
     /**
      * A network's side of the loop.
@@ -117,7 +169,21 @@ public final class TrainingLoop {
      */
     public static <M> Outcome<M> run(ParameterSet parameters, Schedule schedule, int maxEpochs, Epochs<M> epochs,
                                      Consumer<? super Epoch<M>> listener, Resume resume, Checkpoints checkpoints) {
+        return run(parameters, schedule, maxEpochs, epochs, listener, resume, checkpoints, d -> { });
+    }
+
+    /**
+     * {@link #run(ParameterSet, Schedule, int, Epochs, Consumer, Resume, Checkpoints)} telling
+     * {@code onDivergence} of every epoch that diverged and is run again (see the class comment).
+     *
+     * @throws TrainingDivergedException on the {@value #MAX_DIVERGENCES}th divergence of an epoch in a
+     *                                   row; the parameters are then those the epoch started from
+     */
+    public static <M> Outcome<M> run(ParameterSet parameters, Schedule schedule, int maxEpochs, Epochs<M> epochs,
+                                     Consumer<? super Epoch<M>> listener, Resume resume, Checkpoints checkpoints,
+                                     Consumer<? super Divergence> onDivergence) {
         Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(onDivergence, "onDivergence");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(epochs, "epochs");
         Objects.requireNonNull(listener, "listener");
@@ -136,10 +202,32 @@ public final class TrainingLoop {
             bestEpoch = resume.bestEpoch();
             epoch = resume.epochsDone();
         }
+        ParameterSet start = null;
         for (; epoch < maxEpochs && !schedule.finished(); epoch++) {
             long t0 = System.nanoTime();
             double lr = schedule.learningRate();
-            M measured = epochs.run(epoch, lr);
+            if (start == null) {
+                start = parameters.copy();
+            } else {
+                start.copyValuesFrom(parameters);
+            }
+            M measured;
+            for (int diverged = 0; ; ) {
+                try {
+                    measured = epochs.run(epoch, lr);
+                    requireFinite(parameters, epoch);
+                    break;
+                } catch (TrainingDivergedException e) {
+                    diverged++;
+                    parameters.copyValuesFrom(start);
+                    if (diverged >= MAX_DIVERGENCES) {
+                        throw new TrainingDivergedException(e, diverged, lr);
+                    }
+                    schedule.halveLearningRate();
+                    lr = schedule.learningRate();
+                    onDivergence.accept(new Divergence(epoch, e.unit(), e.step(), e.what(), e.value(), lr, diverged));
+                }
+            }
             Schedule.Action action = schedule.update(epoch, epochs.metric(measured));
             switch (action) {
                 case NEW_BEST -> {
@@ -167,5 +255,16 @@ public final class TrainingLoop {
             parameters.copyValuesFrom(kept);
         }
         return new Outcome<>(epoch, bestEpoch, best, schedule.learningRate());
+    }
+
+    /** Throws a divergence when a parameter is NaN or infinite: Σ v² in double is finite exactly when every v is. */
+    private static void requireFinite(ParameterSet parameters, int epoch) {
+        double sum = 0;
+        for (Parameter p : parameters) {
+            sum += Blas.sumOfSquares(p.values(), p.offset(), p.size());
+        }
+        if (!Double.isFinite(sum)) {
+            throw new TrainingDivergedException("the parameters' norm", epoch, "step", -1, Math.sqrt(sum));
+        }
     }
 }

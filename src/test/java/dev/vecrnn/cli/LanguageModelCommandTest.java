@@ -134,6 +134,47 @@ class LanguageModelCommandTest {
         assertTrue(notCheckpoint.err().contains("not a language-model checkpoint"), notCheckpoint.err());
     }
 
+    /**
+     * A run resumed from a checkpoint whose learning rate is 1e30 (written into its schedule state)
+     * diverges in its first epoch every time: four one-line reports at halved rates, then exit 1 with
+     * one line, and the checkpoint file of the earlier run untouched and loadable.
+     */
+    @Test
+    void aRunThatKeepsDivergingReportsEachRestartAndExits1LeavingTheCheckpoint() throws IOException {
+        Path ckpt = dir.resolve("run.ckpt"), hot = dir.resolve("hot.ckpt"), out = dir.resolve("lm.vrnn");
+        String[] common = {"--train", train.toString(), "--valid", valid.toString(), "--hidden", "8", "--context", "4",
+            "--batch", "20", "--out", out.toString()};
+        assertEquals(0, CliRun.of(LanguageModelCommand::run, concat(common, "--epochs", "1", "--checkpoint",
+                ckpt.toString())).code());
+        byte[] before = Files.readAllBytes(ckpt);
+        ModelFile.Loaded good = ModelFile.load(ckpt);
+        dev.vecrnn.train.TrainingLoop.Resume s = good.training();
+        double[] schedule = s.scheduleState().clone();
+        schedule[0] = 1e30;
+        ModelFile.saveLanguageModelCheckpoint(hot, good.languageModel(), good.words(),
+                new dev.vecrnn.train.TrainingLoop.Resume(s.epochsDone(), s.kept(), s.bestEpoch(), schedule, s.lastAction()));
+        Files.delete(out);
+        CliRun r = CliRun.of(LanguageModelCommand::run, concat(common, "--epochs", "3", "--resume", hot.toString(),
+                "--checkpoint", ckpt.toString()));
+        assertEquals(1, r.code(), r.out() + r.err());
+        List<String> reports = r.out().lines().filter(l -> l.startsWith("diverged in epoch 2, segment ")).toList();
+        assertEquals(4, reports.size(), r.out());
+        assertTrue(reports.get(0).matches("diverged in epoch 2, segment \\d+: the (training loss|gradient norm) is "
+                + "(NaN|-?Infinity); the epoch restarts from its starting parameters at lr 5\\.0E29 \\(divergence 1 in a"
+                + " row; the 5th stops training\\)"), reports.get(0));
+        assertTrue(reports.get(3).contains(" at lr 6.25E28 (divergence 4 in a row"), reports.get(3));
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.matches("vecrnn: training diverged in epoch 2, segment \\d+: .* 5 times in a row \\(the epoch"
+                + " restarted from its starting parameters with the lr halved each time, last to 6.25E28\\); stopped,"
+                + " try a lower --lr; this run wrote no checkpoint, " + java.util.regex.Pattern.quote(ckpt.toString())
+                + " is as it was"), err);
+        assertNoStackTrace(r);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(ckpt));
+        assertEquals(1, ModelFile.load(ckpt).training().epochsDone());
+        assertFalse(Files.exists(out), "no model is written for a run that stopped");
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);

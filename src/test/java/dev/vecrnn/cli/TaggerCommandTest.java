@@ -284,4 +284,22 @@ class TaggerCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("no epoch was run"), r.out());
     }
+
+    /** lr = the largest float on one batch of five sentences: the update overflows, and the epoch runs again at half the rate. */
+    @Test
+    void aDivergingEpochIsReportedInOneLineAndRunAgainAtHalfTheRate() throws IOException {
+        String[] sentences = Files.readString(train).split("\n\n");
+        Path five = Files.writeString(dir.resolve("five.conll"), String.join("\n\n", List.of(sentences).subList(0, 5))
+                + "\n");
+        CliRun r = run("--train", five.toString(), "--dev", dev.toString(), "--epochs", "1", "--hidden", "12",
+                "--emb", "8", "--window", "3", "--batch", "5", "--min-count", "1", "--lr",
+                String.valueOf(Float.MAX_VALUE));
+        assertEquals(0, r.code(), r.err());
+        List<String> reports = r.out().lines().filter(l -> l.startsWith("diverged in epoch 0, ")).toList();
+        assertFalse(reports.isEmpty(), r.out());
+        assertTrue(reports.get(0).startsWith("diverged in epoch 0, after the updates: the parameters' norm is Infinity;"
+                + " the epoch restarts from its starting parameters at lr 1.70141175E38 (divergence 1 in a row;"),
+                reports.get(0));
+        assertNoStackTrace(r);
+    }
 }

@@ -161,4 +161,52 @@ class ElmanTrainerTest {
         assertArrayEquals(kept[0], model.parameters().get("emb").values());
         assertEquals(r.bestDev(), ElmanTrainer.evaluate(model, d.dev(), labels));
     }
+
+    /**
+     * One batch of five sentences per epoch at lr = Float.MAX_VALUE: the first update overflows (a bias
+     * gradient of magnitude above 1 times the largest float), the parameter check after the epoch sees
+     * it, and the epoch runs again at half the rate until the update fits in a float; the next epoch's
+     * loss, from those huge parameters, is NaN every time, and the fifth time stops training.
+     */
+    @Test
+    void aDivergingTaggerRestartsTheEpochAtHalfTheRateThenStopsOnTheFifth() {
+        dev.vecrnn.data.SyntheticSlots.Split data = dev.vecrnn.data.SyntheticSlots.generate(9, 120, 40, 40);
+        TaggingVocabulary vocab = TaggingVocabulary.build(data.train());
+        EncodedCorpus all = vocab.encode(data.train()), dev = vocab.encode(data.dev());
+        EncodedCorpus five = new EncodedCorpus("five", java.util.Arrays.copyOf(all.words(), 5),
+                java.util.Arrays.copyOf(all.labels(), 5));
+        ElmanTrainingOptions o = ElmanTrainingOptions.defaults().withEpochs(1).withHiddenSize(12).withEmbeddingDim(8)
+                .withWindowSize(3).withBatchSize(5).withLearningRate(Float.MAX_VALUE);
+        ElmanTagger m = new ElmanTagger(o.config(vocab.wordCount(), vocab.labelCount()), o.seed());
+        List<TrainingLoop.Divergence> events = new ArrayList<>();
+        List<EpochReport> epochs = new ArrayList<>();
+        ElmanTrainingResult r = new ElmanTrainer(o, epochs::add).onDivergence(events::add)
+                .train(m, vocab.labels().words(), five, dev, null);
+        assertTrue(!events.isEmpty() && events.size() < TrainingLoop.MAX_DIVERGENCES, events.toString());
+        for (int k = 0; k < events.size(); k++) {
+            TrainingLoop.Divergence d = events.get(k);
+            assertEquals(0, d.epoch());
+            assertEquals(k + 1, d.inARow());
+            assertEquals(Float.MAX_VALUE / Math.pow(2, k + 1), d.learningRate(), "halved each time");
+            assertEquals("the parameters' norm", d.what());
+            assertTrue(d.describe().startsWith("after the updates: the parameters' norm is "), d.describe());
+        }
+        assertEquals(1, epochs.size());
+        assertEquals(events.get(events.size() - 1).learningRate(), epochs.get(0).learningRate());
+        for (var p : r.model().parameters()) {
+            for (float x : p.get()) {
+                assertTrue(Float.isFinite(x), p.name());
+            }
+        }
+        ElmanTagger again = new ElmanTagger(o.config(vocab.wordCount(), vocab.labelCount()), o.seed());
+        List<TrainingLoop.Divergence> more = new ArrayList<>();
+        TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class,
+                () -> new ElmanTrainer(o.withEpochs(3)).onDivergence(more::add)
+                        .train(again, vocab.labels().words(), five, dev, null));
+        assertEquals(1, e.epoch());
+        assertEquals(5, e.times());
+        assertEquals("batch", e.unit());
+        assertTrue(e.getMessage().contains("in epoch 1, batch 0, the 5th divergence in a row"), e.getMessage());
+        assertEquals(events.size() + 4, more.size());
+    }
 }

@@ -269,52 +269,137 @@ class LanguageModelTrainerTest {
     }
 
     @Test
-    void aNonFiniteLossOrGradientNormStopsTrainingNamingEpochAndSegment() {
+    void aNonFiniteLossOrGradientNormRestartsTheEpochFromItsStartAtHalfTheRate() {
         int[] train = markov(1, 2_000);
         int[] valid = markov(2, 300);
-        LanguageModelTrainingOptions o = small().withEpochs(5);
+        LanguageModelTrainingOptions o = small().withEpochs(3);
         int segments = new StreamBatches(train, o.streams(), o.bptt()).segmentCount();
         for (boolean inLoss : new boolean[] {true, false}) {
             int[] calls = new int[1];
             BigramLanguageModel inner = new BigramLanguageModel(V, 2);
-            float[][] beforeBadSegment = new float[1][];
+            float[][] atEpochStart = new float[1][];
+            List<Float> sgdRates = new ArrayList<>();
             LanguageModel faulty = new Delegating(inner) {
                 @Override
                 public double computeGradients(RecurrentState state, int steps, int[] inputs, int[] targets) {
-                    double nll = super.computeGradients(state, steps, inputs, targets);
-                    if (calls[0]++ == segments + 3) { // epoch 1, segment 3
-                        beforeBadSegment[0] = inner.parameters().get("w").values().clone();
-                        return inLoss ? Double.NaN : nll;
+                    if (calls[0] == segments) {
+                        atEpochStart[0] = inner.parameters().get("w").values().clone();
                     }
-                    return nll;
+                    double nll = super.computeGradients(state, steps, inputs, targets);
+                    return inLoss && calls[0]++ == segments + 3 ? Double.NaN : nll; // epoch 1, segment 3, once
                 }
 
                 @Override
                 public double clipGradients(float maxNorm) {
                     double norm = super.clipGradients(maxNorm);
-                    return !inLoss && calls[0] == segments + 4 ? Double.POSITIVE_INFINITY : norm;
+                    if (!inLoss && calls[0]++ == segments + 3) {
+                        return Double.POSITIVE_INFINITY;
+                    }
+                    return norm;
+                }
+
+                @Override
+                public void applySgd(float lr) {
+                    sgdRates.add(lr);
+                    super.applySgd(lr);
                 }
             };
-            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                    () -> new LanguageModelTrainer(o).train(faulty, train, valid, null));
-            assertEquals(1, e.epoch());
-            assertEquals(3, e.segment());
-            assertTrue(e.getMessage().contains("epoch 1, segment 3"), e.getMessage());
-            assertTrue(e.getMessage().contains(inLoss ? "training loss" : "gradient norm"), e.getMessage());
-            assertArrayEquals(beforeBadSegment[0], inner.parameters().get("w").values(),
-                    "the diverged segment is not applied");
+            List<TrainingLoop.Divergence> events = new ArrayList<>();
+            List<LanguageModelEpochReport> epochs = new ArrayList<>();
+            LanguageModelTrainingResult r = new LanguageModelTrainer(o, epochs::add).onDivergence(d -> {
+                events.add(d);
+                assertArrayEquals(atEpochStart[0], inner.parameters().get("w").values(),
+                        "the epoch's starting parameters are back before it runs again");
+            }).train(faulty, train, valid, null);
+            assertEquals(1, events.size());
+            TrainingLoop.Divergence d = events.get(0);
+            assertEquals(1, d.epoch());
+            assertEquals(3, d.step());
+            assertEquals("segment", d.unit());
+            assertEquals(inLoss ? "the training loss" : "the gradient norm", d.what());
+            assertEquals(1, d.inARow());
+            assertEquals(epochs.get(1).learningRate(), d.learningRate());
+            assertEquals(epochs.get(0).learningRate() / 2, d.learningRate(), "halved");
+            assertTrue(d.describe().startsWith("segment 3: " + d.what() + " is "), d.describe());
+            // epoch 0, then epoch 1's 3 segments before the divergence, then all of epoch 1 again at lr/2
+            assertEquals(20f, sgdRates.get(segments + 2));
+            assertEquals(10f, sgdRates.get(segments + 3), "the diverged update is skipped and the epoch runs again at half the rate");
+            assertEquals(3 * segments + 3, sgdRates.size());
+            assertEquals(3, epochs.size(), "the diverged attempt is not reported as an epoch");
+            for (Parameter p : r.model().parameters()) {
+                for (float x : p.values()) {
+                    assertTrue(Float.isFinite(x));
+                }
+            }
         }
+    }
+
+    @Test
+    void theFifthDivergenceInARowStopsTrainingNamingEpochAndSegment() {
+        int[] train = markov(1, 2_000);
+        int[] valid = markov(2, 300);
+        LanguageModelTrainingOptions o = small().withEpochs(5);
+        int segments = new StreamBatches(train, o.streams(), o.bptt()).segmentCount();
+        int[] calls = new int[1];
+        BigramLanguageModel inner = new BigramLanguageModel(V, 2);
+        float[][] atEpochStart = new float[1][];
+        LanguageModel broken = new Delegating(inner) {
+            @Override
+            public double computeGradients(RecurrentState state, int steps, int[] inputs, int[] targets) {
+                if (calls[0] == segments) {
+                    atEpochStart[0] = inner.parameters().get("w").values().clone();
+                }
+                double nll = super.computeGradients(state, steps, inputs, targets);
+                return calls[0]++ >= segments && (calls[0] - segments) % 7 == 0 ? Double.NaN : nll; // from epoch 1 on
+            }
+        };
+        List<TrainingLoop.Divergence> events = new ArrayList<>();
+        int[] checkpoints = new int[1];
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new LanguageModelTrainer(o).onDivergence(events::add).train(broken, train, valid, null, null,
+                        (live, state) -> checkpoints[0]++));
+        assertEquals(1, checkpoints[0], "only epoch 0 completed, so only it was handed on");
+        assertEquals(4, events.size());
+        assertEquals(List.of(1, 2, 3, 4), events.stream().map(TrainingLoop.Divergence::inARow).toList());
+        assertEquals(List.of(10.0, 5.0, 2.5, 1.25), events.stream().map(TrainingLoop.Divergence::learningRate).toList());
+        assertEquals(1, e.epoch());
+        assertEquals(6, e.segment());
+        assertEquals(5, e.times());
+        assertEquals(1.25, e.learningRate());
+        assertTrue(e.getMessage().startsWith("the training loss is NaN in epoch 1, segment 6, the 5th divergence in a row"),
+                e.getMessage());
+        assertArrayEquals(atEpochStart[0], inner.parameters().get("w").values(),
+                "the model is left with the parameters the epoch started from");
         LanguageModel badValidation = new Delegating(new BigramLanguageModel(V, 2)) {
             @Override
             public double loss(RecurrentState state, int steps, int[] inputs, int[] targets) {
                 return Double.NaN;
             }
         };
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        e = assertThrows(TrainingDivergedException.class,
                 () -> new LanguageModelTrainer(o).train(badValidation, train, valid, null));
         assertEquals(0, e.epoch());
         assertEquals(-1, e.segment());
         assertTrue(e.getMessage().contains("validation"), e.getMessage());
+    }
+
+    @Test
+    void anScrnAtAHugeLearningRateStopsWithFiniteParameters() {
+        int[] train = markov(1, 2_000);
+        int[] valid = markov(2, 300);
+        LanguageModelTrainingOptions o = small().withEpochs(3).withLearningRate(1e30);
+        dev.vecrnn.nn.ScrnNetwork m = new dev.vecrnn.nn.ScrnNetwork(
+                dev.vecrnn.nn.ScrnConfig.languageModel(V, 8, 4, dev.vecrnn.nn.RateMode.VECTOR), 5);
+        ParameterSet initial = m.parameters().copy();
+        List<TrainingLoop.Divergence> events = new ArrayList<>();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new LanguageModelTrainer(o).onDivergence(events::add).train(m, train, valid, null));
+        assertEquals(0, e.epoch());
+        assertEquals(4, events.size());
+        assertEquals(1e30 / 16, e.learningRate());
+        for (Parameter p : m.parameters()) {
+            assertArrayEquals(initial.get(p.name()).get(), p.get(), "epoch 0 started from the initial values");
+        }
     }
 
     @Test
