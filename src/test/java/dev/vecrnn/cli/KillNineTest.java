@@ -91,7 +91,7 @@ class KillNineTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void killedAgainAndAgainTheCheckpointIsAlwaysWholeAndTheResumedRunEndsWithTheSameBits() throws Exception {
-        Path train = Files.write(dir.resolve("train.txt"), text(1, 250));
+        Path train = Files.write(dir.resolve("train.txt"), text(1, 1000));
         Path valid = Files.write(dir.resolve("valid.txt"), text(2, 40));
         Path ckpt = dir.resolve("run.ckpt"), ref = dir.resolve("ref.vrnn"), out = dir.resolve("out.vrnn");
         String[] common = {"train-lm", "--train", train.toString(), "--valid", valid.toString(), "--hidden", "16",
