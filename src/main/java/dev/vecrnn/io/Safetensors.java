@@ -228,7 +228,7 @@ public final class Safetensors {
     }
 
     /** Appends {@code s} escaped for a JSON string (without the quotes); non-ASCII stays as is. */
-    private static StringBuilder appendString(StringBuilder json, String s) {
+    static StringBuilder appendString(StringBuilder json, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {

@@ -114,26 +114,8 @@ public final class SafetensorsExport {
         return b.append(']').toString();
     }
 
-    /** A JSON string literal. */
+    /** A JSON string literal (escaped as the safetensors header's strings are). */
     static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        b.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        b.append(ch);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return Safetensors.appendString(new StringBuilder(s.length() + 2).append('"'), s).append('"').toString();
     }
 }
