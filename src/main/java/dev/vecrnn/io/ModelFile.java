@@ -529,6 +529,11 @@ public final class ModelFile {
             if (size > Integer.MAX_VALUE - 8) {
                 throw new ModelFormatException(file, "file of " + size + " bytes is larger than a model file can be");
             }
+            try { // the file, then the model built from it (about as large again, twice with its gradients)
+                dev.vecrnn.util.HeapCheck.require(3 * size, "reading " + file.getFileName());
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, e.getMessage());
+            }
             all = ByteBuffer.allocate((int) size);
             while (all.hasRemaining() && ch.read(all) >= 0) {
                 // read to the end

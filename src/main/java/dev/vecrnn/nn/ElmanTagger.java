@@ -3,6 +3,7 @@ package dev.vecrnn.nn;
 import dev.vecrnn.kernel.Blas;
 import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.kernel.Parallel;
+import dev.vecrnn.util.HeapCheck;
 import dev.vecrnn.util.SeededRandom;
 
 import java.util.Arrays;
@@ -95,6 +96,7 @@ public final class ElmanTagger {
         if (config == null) {
             throw new IllegalArgumentException("config is null");
         }
+        HeapCheck.require(parameterBytes(parameterShapes(config).values()), "a tagger of " + config);
         this.config = config;
         this.ne = config.vocabularySize();
         this.nc = config.numLabels();
@@ -131,6 +133,19 @@ public final class ElmanTagger {
      * {@link #parameters()} holds), without building one: for readers that check a file's tensors
      * before they allocate a model.
      */
+    /** Bytes of the values and gradients of parameters of these shapes (float32, two arrays each). */
+    static long parameterBytes(java.util.Collection<int[]> shapes) {
+        long n = 0;
+        for (int[] s : shapes) {
+            long k = 1;
+            for (int d : s) {
+                k *= d;
+            }
+            n += k;
+        }
+        return 8 * n;
+    }
+
     public static java.util.LinkedHashMap<String, int[]> parameterShapes(ElmanConfig c) {
         java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
         int nh = c.hiddenSize();

@@ -6,6 +6,7 @@ import dev.vecrnn.kernel.Gating;
 import dev.vecrnn.kernel.Gemm;
 import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.kernel.Softmax;
+import dev.vecrnn.util.HeapCheck;
 import dev.vecrnn.util.SeededRandom;
 
 import java.util.ArrayList;
@@ -77,6 +78,10 @@ final class RecurrentCore {
      */
     RecurrentCore(int nin, int nh, int ns, int nout, RateMode rateMode, float alpha, OutputActivation activation,
                   boolean hiddenBias, String[] names, boolean elmanInit, long seed, HuffmanTree tree) {
+        long inputs = (long) nin * (nh + 2L * ns); // xs, xh and (matrix mode) xr
+        long outputs = (long) (nh + ns + 1) * nout;
+        HeapCheck.require(8 * (inputs + outputs + (long) nh * nh + (long) ns * nh), "a network of " + nin + " inputs, "
+                + nh + " hidden and " + ns + " context units and " + nout + " outputs");
         this.nin = nin;
         this.nh = nh;
         this.ns = ns;

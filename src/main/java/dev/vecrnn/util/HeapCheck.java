@@ -1,0 +1,26 @@
+package dev.vecrnn.util;
+
+import java.util.Locale;
+
+/**
+ * Refuses, before allocating, what can never fit in this JVM's heap: a model or a file whose arrays
+ * alone are larger than the maximum heap ({@code -Xmx}) fails with a message naming both sizes,
+ * instead of an {@link OutOfMemoryError} halfway through.
+ */
+public final class HeapCheck {
+    private HeapCheck() {}
+
+    /**
+     * @param bytes what the arrays need
+     * @param what  what they are for, e.g. "an SCRN of 20,000,000 words × 100 units"
+     * @throws IllegalArgumentException when bytes exceed the maximum heap
+     */
+    public static void require(long bytes, String what) {
+        long max = Runtime.getRuntime().maxMemory();
+        if (bytes > max) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s needs %,d MB, more than this JVM's whole heap (%,d MB; raise it with -Xmx)", what,
+                    bytes >> 20, max >> 20));
+        }
+    }
+}
