@@ -87,7 +87,7 @@ class CommandLineFuzzTest {
         if (code < 0 || code > 2) {
             throw new AssertionError(cmd + " exited " + code);
         }
-        if (errText.contains("internal error")) {
+        if (errText.contains("vecrnn: internal error: ")) {
             throw new AssertionError(cmd + ": " + errText);
         }
         if (code != 0 && !errText.startsWith("vecrnn: ")) {
