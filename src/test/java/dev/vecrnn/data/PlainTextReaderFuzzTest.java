@@ -1,0 +1,41 @@
+package dev.vecrnn.data;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vecrnn.FuzzChecks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Fuzzes {@link PlainTextReader#read(Path)}: any bytes end in token lines or in a
+ * {@link DataFormatException} (or an {@link IOException}) with a message naming file and line, never
+ * in another exception, and reading allocates at most a small multiple of the file's size. Seeds and
+ * findings: {@code src/test/resources/dev/vecrnn/data/PlainTextReaderFuzzTestInputs/read/}.
+ */
+class PlainTextReaderFuzzTest {
+    @FuzzTest
+    void read(byte[] input) throws Exception {
+        Path file = FuzzChecks.write("data.txt", input);
+        // bytes, chars (2 a byte, twice), and per token a String and an array slot
+        FuzzChecks.bounded(input.length, 96, 1 << 20, "PlainTextReader.read", () -> {
+            try {
+                List<String[]> lines = PlainTextReader.read(file);
+                for (String[] l : lines) {
+                    for (String w : l) {
+                        if (w.isEmpty()) {
+                            throw new AssertionError("an empty token");
+                        }
+                    }
+                }
+            } catch (DataFormatException e) {
+                FuzzChecks.checkMessage(e);
+                if (!e.getMessage().startsWith(file + ":" + e.line() + ": ") || e.line() < 1) {
+                    throw new AssertionError("message does not start with file:line: " + e.getMessage());
+                }
+            } catch (IOException e) {
+                FuzzChecks.checkMessage(e);
+            }
+        });
+    }
+}
