@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Fuzzes the command lines of the commands (and so {@link Args}): whatever the arguments, a command's
  * run method returns 0, 1 or 2, never throws, and never reports an "internal error" (the line
@@ -84,16 +87,11 @@ class CommandLineFuzzTest {
             Parallel.setThreads(1);
         }
         String errText = err.toString(StandardCharsets.UTF_8);
-        if (code < 0 || code > 2) {
-            throw new AssertionError(cmd + " exited " + code);
-        }
+        assertTrue(code >= 0 && code <= 2, cmd + " exited " + code);
         // a line of its own: the words alone may come back inside a usage message that quotes an argument
-        if (("\n" + errText).contains("\nvecrnn: internal error: ")) {
-            throw new AssertionError(cmd + ": " + errText);
-        }
-        if (code != 0 && !errText.startsWith("vecrnn: ")) {
-            throw new AssertionError(cmd + " exited " + code + " without saying why: " + errText);
-        }
+        assertFalse(("\n" + errText).contains("\nvecrnn: internal error: "), cmd + ": " + errText);
+        assertTrue(code == 0 || errText.startsWith("vecrnn: "), cmd + " exited " + code + " without saying why: "
+                + errText);
     }
 
     /** The file a file option's value stands for (see the class comment). */

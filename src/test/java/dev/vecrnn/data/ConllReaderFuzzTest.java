@@ -6,6 +6,9 @@ import dev.vecrnn.FuzzChecks;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Fuzzes {@link ConllReader#read(Path)}: any bytes end in a corpus or in a {@link DataFormatException}
  * (or an {@link IOException}) with a message naming file and line, never in another exception, and
@@ -20,14 +23,11 @@ class ConllReaderFuzzTest {
         FuzzChecks.bounded(input.length, 96, 1 << 20, "ConllReader.read", () -> {
             try {
                 TaggedCorpus c = ConllReader.read(file);
-                if (c.sentences().isEmpty()) {
-                    throw new AssertionError("a corpus without sentences");
-                }
+                assertFalse(c.sentences().isEmpty(), "a corpus without sentences");
             } catch (DataFormatException e) {
                 FuzzChecks.checkMessage(e);
-                if (!e.getMessage().startsWith(file + ":" + e.line() + ": ") || e.line() < 1) {
-                    throw new AssertionError("message does not start with file:line: " + e.getMessage());
-                }
+                assertTrue(e.getMessage().startsWith(file + ":" + e.line() + ": ") && e.line() >= 1,
+                        "message does not start with file:line: " + e.getMessage());
             } catch (IOException e) {
                 FuzzChecks.checkMessage(e);
             }

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Fuzzes {@link PlainTextReader#read(Path)}: any bytes end in token lines or in a
  * {@link DataFormatException} (or an {@link IOException}) with a message naming file and line, never
@@ -23,16 +26,13 @@ class PlainTextReaderFuzzTest {
                 List<String[]> lines = PlainTextReader.read(file);
                 for (String[] l : lines) {
                     for (String w : l) {
-                        if (w.isEmpty()) {
-                            throw new AssertionError("an empty token");
-                        }
+                        assertFalse(w.isEmpty(), "an empty token");
                     }
                 }
             } catch (DataFormatException e) {
                 FuzzChecks.checkMessage(e);
-                if (!e.getMessage().startsWith(file + ":" + e.line() + ": ") || e.line() < 1) {
-                    throw new AssertionError("message does not start with file:line: " + e.getMessage());
-                }
+                assertTrue(e.getMessage().startsWith(file + ":" + e.line() + ": ") && e.line() >= 1,
+                        "message does not start with file:line: " + e.getMessage());
             } catch (IOException e) {
                 FuzzChecks.checkMessage(e);
             }

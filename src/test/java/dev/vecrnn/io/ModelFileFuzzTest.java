@@ -9,6 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 /**
  * Fuzzes {@link ModelFile#load}: any bytes end in a loaded model or in a {@link ModelFormatException}
  * (or another {@link IOException}) with a message, never in another exception, and loading allocates
@@ -35,9 +37,8 @@ class ModelFileFuzzTest {
         FuzzChecks.bounded(input.length, 16, 4 << 20, "ModelFile.load", () -> {
             try {
                 ModelFile.Loaded m = ModelFile.load(file);
-                if (m.model() == null || m.kind() == null) {
-                    throw new AssertionError("loaded without a model");
-                }
+                assertNotNull(m.model(), "loaded without a model");
+                assertNotNull(m.kind(), "loaded without a kind");
             } catch (IOException e) {
                 FuzzChecks.checkMessage(e);
             }

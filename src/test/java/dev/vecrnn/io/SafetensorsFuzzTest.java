@@ -6,6 +6,8 @@ import dev.vecrnn.FuzzChecks;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 /**
  * Fuzzes {@link Safetensors#read}: any bytes end in the file's tensors or in a
  * {@link ModelFormatException} (or another {@link IOException}) with a message, never in another
@@ -20,9 +22,8 @@ class SafetensorsFuzzTest {
         FuzzChecks.bounded(input.length, 32, 4 << 20, "Safetensors.read", () -> {
             try {
                 Safetensors.Contents c = Safetensors.read(file);
-                if (c.tensors() == null || c.metadata() == null) {
-                    throw new AssertionError("read without tensors or metadata");
-                }
+                assertNotNull(c.tensors(), "read without tensors");
+                assertNotNull(c.metadata(), "read without metadata");
             } catch (IOException e) {
                 FuzzChecks.checkMessage(e);
             }
