@@ -1,5 +1,8 @@
 package dev.vecrnn.cli;
 
+import dev.vecrnn.kernel.Gemm;
+import dev.vecrnn.kernel.GemmBlocking;
+import dev.vecrnn.kernel.HostCpu;
 import dev.vecrnn.kernel.Vectorization;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -217,19 +220,29 @@ final class BenchRunner {
         return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /**
+     * One record: the figure, then the host it was measured on (CPU model and family, cache sizes,
+     * vector width, GEMM blocks), so figures from different hosts are never compared blind.
+     */
     static String json(Result r) {
-        return String.format(Locale.ROOT,
-                "{\"workload\":\"%s\",\"metric\":\"%s\",\"value\":%s,\"min\":%s,\"max\":%s,\"unit\":\"%s\","
-                        + "\"threads\":%d,\"simd\":%b,\"species\":\"%s\",\"jdk\":\"%s\",\"steps\":%d}",
-                r.workload(), r.metric(), num(r.value()), num(r.min()), num(r.max()), r.unit(), r.threads(),
-                Vectorization.simdActive(), Vectorization.speciesName(), Runtime.version(), r.steps());
+        HostCpu h = HostCpu.THIS;
+        GemmBlocking g = Gemm.blocking();
+        return new JsonLine().add("workload", r.workload()).add("metric", r.metric())
+                .add("value", num(r.value())).add("min", num(r.min())).add("max", num(r.max()))
+                .add("unit", r.unit()).add("threads", r.threads()).add("simd", Vectorization.simdActive())
+                .add("species", Vectorization.speciesName()).add("jdk", Runtime.version().toString())
+                .add("steps", r.steps()).add("cpu", h.model()).add("cpu_family", h.family())
+                .add("l1d_kib", h.l1dBytes() >> 10).add("l2_kib", h.l2Bytes() >> 10).add("l3_kib", h.l3Bytes() >> 10)
+                .add("vector_bits", Vectorization.vectorBits())
+                .add("gemm_blocks", "mr " + g.mr() + " nr " + g.nr() + " kc " + g.kc() + " mc " + g.mc() + " nc " + g.nc())
+                .toString();
     }
 
-    private static String num(double v) {
+    /** {@code v} to 6 significant digits (a benchmark figure has no more), NaN and infinities as null. */
+    private static Double num(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return "null";
+            return null;
         }
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e")
-                .replaceAll("\\.$", "");
+        return Double.parseDouble(String.format(Locale.ROOT, "%.6g", v));
     }
 }

@@ -1,6 +1,7 @@
 package dev.vecrnn.cli;
 
 import dev.vecrnn.kernel.Gemm;
+import dev.vecrnn.kernel.HostCpu;
 import dev.vecrnn.kernel.Vectorization;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,6 +108,8 @@ public final class Main {
         System.out.println("kernels     " + Vectorization.describe());
         System.out.println("species     " + Vectorization.speciesName());
         System.out.println("gemm        " + Gemm.describe());
+        System.out.println("blocking    " + Gemm.blocking().why());
+        System.out.println("cpu         " + HostCpu.THIS.describe());
         System.out.println("processors  " + Runtime.getRuntime().availableProcessors());
     }
 

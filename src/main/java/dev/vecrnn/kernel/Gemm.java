@@ -74,6 +74,11 @@ public final class Gemm {
         return ENGINE.describe() + ", threads " + Parallel.threads();
     }
 
+    /** The GEMM's block sizes and how they follow from this host's caches ({@link GemmBlocking}). */
+    public static GemmBlocking blocking() {
+        return ENGINE.blocking();
+    }
+
     /**
      * Sets the number of threads used by large products (1 = the calling thread only); the same as
      * {@link Parallel#setThreads(int)}.

@@ -24,6 +24,9 @@ interface GemmEngine {
     /** Depth of a K block (the layout of {@link PackedMatrix}). */
     int kc();
 
+    /** The block sizes in use and how they were derived from the host's caches. */
+    GemmBlocking blocking();
+
     /**
      * Packs rows [p0, p0+kb) × columns [j0, j0+nc) of op(B) into {@link #nr()}-wide panels at
      * dst[dOff..], the layout of {@link PackedMatrix} (see {@link PackedMatrix#packB}).

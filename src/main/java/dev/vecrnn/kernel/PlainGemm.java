@@ -26,24 +26,22 @@ import java.nio.file.Path;
  * {@link GemmEngine}). Separate multiply and add, not {@code Math.fma}: SuperWord keeps them
  * separate, and on a CPU without FMA the latter falls back to a very slow exact software path.
  *
- * <p>Block sizes come from the cache geometry ({@link #L1D_BYTES}, {@link #L2_BYTES}): a panel
+ * <p>Block sizes come from the cache geometry ({@link GemmBlocking#plain}): a panel
  * row is as wide as lets the two accumulator rows and the four B rows of a pass share half of L1d
  * (at most 512 columns: 1024 was slower), and a KC × NR panel takes a quarter of L2, where it is
  * re-read by every pair of rows.
  */
 final class PlainGemm implements GemmEngine {
-    /** L1 data cache of one core, from Linux's sysfs; 32 KiB where it cannot be read. */
-    static final int L1D_BYTES = cacheBytes(1, 32 << 10);
-    /** L2 cache of one core, from Linux's sysfs; 512 KiB where it cannot be read. */
-    static final int L2_BYTES = cacheBytes(2, 512 << 10);
     /** Rows of C per kernel pass. */
     static final int MR = 2;
     /** k-steps per kernel pass. */
     static final int KU = 4;
+    /** Panel width and K block from this host's caches (see {@link GemmBlocking#plain}). */
+    static final GemmBlocking BLOCKING = GemmBlocking.plain(HostCpu.THIS, MR, KU);
     /** Panel width: (MR + KU) rows of NR floats in half of L1d, a multiple of 64, in [64, 512]. */
-    static final int NR = Math.max(64, Math.min(512, L1D_BYTES / 2 / (4 * (MR + KU)) / 64 * 64));
+    static final int NR = BLOCKING.nr();
     /** K block: a KC × NR panel in a quarter of L2, a multiple of KU, in [32, 512]. */
-    static final int KC = Math.max(32, Math.min(512, L2_BYTES / 4 / (4 * NR) / KU * KU));
+    static final int KC = BLOCKING.kc();
 
     /** Per-thread scratch: the packed panel, one float[] per row, and two accumulator rows. */
     private static final class Workspace {
@@ -55,36 +53,9 @@ final class PlainGemm implements GemmEngine {
 
     private static final ThreadLocal<Workspace> WS = ThreadLocal.withInitial(Workspace::new);
 
-    /**
-     * Size in bytes of the level-{@code level} data or unified cache of CPU 0, read from
-     * {@code /sys/devices/system/cpu/cpu0/cache/index*} (Linux), or {@code fallback}.
-     */
-    static int cacheBytes(int level, int fallback) {
-        try {
-            for (int i = 0; i < 8; i++) {
-                Path d = Path.of("/sys/devices/system/cpu/cpu0/cache/index" + i);
-                if (!Files.isDirectory(d)) {
-                    break;
-                }
-                String type = Files.readString(d.resolve("type")).trim();
-                if (Integer.parseInt(Files.readString(d.resolve("level")).trim()) != level || type.equals("Instruction")) {
-                    continue;
-                }
-                String s = Files.readString(d.resolve("size")).trim().toUpperCase(java.util.Locale.ROOT);
-                int mul = s.endsWith("K") ? 1 << 10 : s.endsWith("M") ? 1 << 20 : 1;
-                long v = Long.parseLong(mul == 1 ? s : s.substring(0, s.length() - 1)) * mul;
-                return v >= 4096 && v <= (1L << 30) ? (int) v : fallback;
-            }
-        } catch (Exception | Error e) {
-            // Not Linux, no sysfs, a security manager, an odd format: use the conservative default.
-        }
-        return fallback;
-    }
-
     @Override
     public String describe() {
-        return "plain Java, row-axpy " + MR + "x" + NR + " (" + KU + " k-steps), kc " + KC
-                + " (L1d " + (L1D_BYTES >> 10) + " KiB, L2 " + (L2_BYTES >> 10) + " KiB)";
+        return "plain Java, row-axpy " + MR + "x" + NR + " (" + KU + " k-steps), kc " + KC;
     }
 
     @Override
@@ -95,6 +66,11 @@ final class PlainGemm implements GemmEngine {
     @Override
     public int nr() {
         return NR;
+    }
+
+    @Override
+    public GemmBlocking blocking() {
+        return BLOCKING;
     }
 
     @Override

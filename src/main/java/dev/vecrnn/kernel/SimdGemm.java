@@ -41,18 +41,20 @@ final class SimdGemm implements GemmEngine {
     static final int MR = 8;
     static final int NR = 2 * L;
     /**
-     * K block. BLIS theory would keep a KC × NR panel of B in half of L1d (KC = 128 at 512 bits),
-     * but measured on this machine (JMH, 512 bits, alternating runs) KC = 256 was as fast or faster:
-     * 512³ 187 / 181 vs 179 / 128 GFLOPS, 1024³ 126 / 182 vs 130 / 126 — fewer passes over C pay
-     * more than the L1 misses cost (the hardware prefetcher streams the panel from L2).
-     * Default 256, {@code -Dvecrnn.gemm.kc} (checked by {@link Vectorization}).
+     * Block sizes from this host's caches (BLIS's analytical model, see {@link GemmBlocking#simd}),
+     * or from {@code -Dvecrnn.gemm.kc/mc/nc} (checked by {@link Vectorization}).
      */
-    static final int KC = Vectorization.SETTINGS.kc();
+    static final GemmBlocking BLOCKING = GemmBlocking.simd(HostCpu.THIS, MR, NR)
+            .withOverrides(Vectorization.SETTINGS.kc(), Vectorization.SETTINGS.mc(), Vectorization.SETTINGS.nc());
     /**
-     * Rows of A packed at a time: MC × KC floats (256 KB) sit in L2 while every B panel passes.
-     * Default 256, {@code -Dvecrnn.gemm.mc}, rounded up to a multiple of MR.
+     * K block: a KC × NR panel of B stays in L1 while the A panels stream past it. KC = 256 on a
+     * Zen 5 host (48 KiB 12-way L1d), which is also what measuring 128…1120 there found fastest
+     * (JMH, 512 bits, alternating runs: 512³ 187 / 181 vs KC 128 179 / 128 GFLOPS) — fewer passes
+     * over C pay more than L1 misses cost; 128 on a Zen 4 host (32 KiB 8-way).
      */
-    static final int MC = roundUp(Vectorization.SETTINGS.mc(), MR);
+    static final int KC = BLOCKING.kc();
+    /** Rows of A packed at a time: the MC × KC block sits in L2 while every B panel passes. */
+    static final int MC = BLOCKING.mc();
     /**
      * Products with at most this many rows (the recurrent steps) read a row-major A and B in place
      * instead of packing them: each B panel then serves only m / MR kernel calls, and packing
@@ -68,11 +70,8 @@ final class SimdGemm implements GemmEngine {
      * 196 / 187 at 512; the SCRN's dX = dZ·Wᵀ (1120 × 141 × 10000) 124 / 159.
      */
     static final int DIRECT_A_MAX_N = 8 * NR;
-    /**
-     * Columns of B packed at a time: KC × NC floats (4 MB) in L3. Default 4096,
-     * {@code -Dvecrnn.gemm.nc}, rounded up to a multiple of NR.
-     */
-    static final int NC = roundUp(Vectorization.SETTINGS.nc(), NR);
+    /** Columns of B packed at a time: the KC × NC block sits in L3. */
+    static final int NC = BLOCKING.nc();
 
     private static final ThreadLocal<GemmWorkspace> WS = ThreadLocal.withInitial(GemmWorkspace::new);
 
@@ -93,6 +92,11 @@ final class SimdGemm implements GemmEngine {
     @Override
     public int nr() {
         return NR;
+    }
+
+    @Override
+    public GemmBlocking blocking() {
+        return BLOCKING;
     }
 
     @Override

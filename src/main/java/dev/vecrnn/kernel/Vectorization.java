@@ -55,9 +55,9 @@ public final class Vectorization {
      * is loaded; the SIMD classes take their constants from here.
      *
      * @param bits       requested vector width, 128, 256 or 512 (the machine's widest caps it)
-     * @param kc         depth of a GEMM K block
-     * @param mc         rows of A packed at a time (rounded up to the micro-kernel's rows)
-     * @param nc         columns of B packed at a time (rounded up to the micro-kernel's columns)
+     * @param kc         depth of a GEMM K block, or 0 to derive it from the caches ({@link GemmBlocking})
+     * @param mc         rows of A packed at a time (rounded up to the micro-kernel's rows), or 0 to derive it
+     * @param nc         columns of B packed at a time (rounded up to the micro-kernel's columns), or 0 to derive it
      * @param directMaxM products with at most this many rows read a row-major A and B in place
      */
     record Settings(int bits, int kc, int mc, int nc, int directMaxM) {
@@ -68,9 +68,9 @@ public final class Vectorization {
          */
         static Settings read() {
             return new Settings(requestedBits(DEFAULT_BITS),
-                    intProperty(GEMM_KC_PROPERTY, 256, 1, 4096),
-                    intProperty(GEMM_MC_PROPERTY, 256, 1, 4096),
-                    intProperty(GEMM_NC_PROPERTY, 4096, 1, 16384),
+                    intProperty(GEMM_KC_PROPERTY, 0, 1, 4096),
+                    intProperty(GEMM_MC_PROPERTY, 0, 1, 4096),
+                    intProperty(GEMM_NC_PROPERTY, 0, 1, 16384),
                     intProperty(GEMM_DIRECT_PROPERTY, 64, 0, 4096));
         }
     }
@@ -163,6 +163,12 @@ public final class Vectorization {
     /** The vector species' shape, e.g. {@code S_512_BIT}, or {@code none} on the plain path. */
     public static String speciesName() {
         return PROVIDER.speciesName();
+    }
+
+    /** The kernels' vector width in bits (e.g. 512), or 0 on the plain path. */
+    public static int vectorBits() {
+        String s = speciesName();
+        return s.startsWith("S_") && s.endsWith("_BIT") ? Integer.parseInt(s.substring(2, s.length() - 4)) : 0;
     }
 
     /**

@@ -1,0 +1,109 @@
+package dev.vecrnn.kernel;
+
+/**
+ * The block sizes of a GEMM engine, derived from the cache geometry of the host ({@link HostCpu})
+ * and the micro-kernel's shape, with the reason for each, so that a block that fits one host's L1
+ * does not overfill another's.
+ *
+ * <p><b>SIMD engine</b> ({@link #simd}): BLIS's analytical model (Low, Igual, Smith and
+ * Quintana-Ortí, "Analytical modeling is enough for high-performance BLIS", ACM TOMS 43(2), 2016).
+ * The micro-kernel keeps an MR × NR block of C in registers (8 rows × 2 vectors: 16 of the 32
+ * vector registers of AVX-512; the shape is fixed by the register file, not by the caches).
+ * <ul>
+ *   <li>KC: a KC × NR micro-panel of B stays in L1 while the MR × KC micro-panels of A stream past
+ *       it. Of the W ways of an L1d with S sets of lines of C bytes, the A micro-panel gets
+ *       C_A = ⌊(W − 1)/(1 + NR/MR)⌋ ways, the B micro-panel NR/MR times as many, one way is left for
+ *       C: KC = C_A·S·C/(MR·4), a multiple of 8 (when C_A would be 0, both panels share W − 1 ways).</li>
+ *   <li>MC: the packed MC × KC block of A stays in L2 while the B micro-panels pass through it: it
+ *       gets a quarter of L2's ways, MC = ⌊W₂/4⌋·S₂·C/(KC·4), a multiple of MR; the rest holds the
+ *       B micro-panels coming from L3, the lines of C each micro-kernel call updates, and what the
+ *       L1 evicts. BLIS's model would give A half of L2; measured on the Zen 5 host (vecrnn bench,
+ *       512 bits, 3 alternating runs, busy machine), half (MC 512) ran 700 × 100 × 10000 at
+ *       172–189 GFLOPS against 209–215 for a quarter (MC 256), and gemm-512 179–214 against
+ *       187–228.</li>
+ *   <li>NC: the packed KC × NC block of B stays in L3, shared by the cores of a complex (up to 8 on
+ *       current server parts): one eighth of it, NC = L3/(8·KC·4), a multiple of NR.</li>
+ * </ul>
+ * For the hosts of this project (AMD EPYC, 512-bit vectors, MR × NR = 8 × 32): Zen 5 (L1d 48 KiB
+ * 12-way, L2 1 MiB 16-way, L3 32 MiB) gets KC 256, MC 256, NC 4096 — KC 256 is also what measuring
+ * KC 128…1120 found best there; Zen 4 (L1d 32 KiB 8-way, L2 1 MiB 8-way) gets KC 128, MC 512,
+ * NC 8192: its B micro-panel (16 KiB) leaves half its L1d free, where KC 256 would fill all of it.
+ *
+ * <p><b>Plain engine</b> ({@link #plain}): a row-axpy kernel over MR = 2 rows and KU = 4 k-steps per
+ * pass, each B row of the panel NR floats wide: the 2 accumulator rows and the 4 B rows of a pass
+ * share half of L1d (NR a multiple of 64 in [64, 512]: 1024 was slower), and the KC × NR panel,
+ * re-read by every pair of rows, takes a quarter of L2 (KC a multiple of 4 in [32, 512]).
+ *
+ * <p>Results depend on KC (C is updated once per K block), so two hosts with different L1 caches
+ * may round products with k &gt; KC differently; on one host they are the same on every run and
+ * thread count.
+ *
+ * @param mr  rows of the micro-kernel
+ * @param nr  columns of the micro-kernel (floats)
+ * @param kc  depth of a K block
+ * @param mc  rows of A packed at a time (SIMD engine; 0 for the plain engine)
+ * @param nc  columns of B packed at a time (SIMD engine; 0 for the plain engine)
+ * @param why how each size was chosen, for {@code vecrnn info}
+ */
+public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, String why) {
+
+    /**
+     * The SIMD engine's blocks for a micro-kernel of {@code mr} rows × {@code nr} floats on
+     * {@code host} (see the class comment).
+     */
+    public static GemmBlocking simd(HostCpu host, int mr, int nr) {
+        int line = host.lineBytes();
+        int l1Sets = host.l1dBytes() / (host.l1dWays() * line);
+        int aWays = (int) Math.floor((host.l1dWays() - 1) / (1.0 + (double) nr / mr));
+        int kc = aWays > 0
+                ? aWays * l1Sets * line / (mr * 4) / 8 * 8
+                : (host.l1dWays() - 1) * l1Sets * line / ((mr + nr) * 4) / 8 * 8; // too few ways to give A whole ones
+        kc = clamp(kc, 32, 2048);
+        int l2Sets = host.l2Bytes() / (host.l2Ways() * line);
+        int mc = clamp(Math.max(1, host.l2Ways() / 4) * l2Sets * line / (kc * 4) / mr * mr, mr, 4096 / mr * mr);
+        int nc = clamp((int) Math.min(16384L, host.l3Bytes() / (8L * kc * 4)) / nr * nr, nr, 16384 / nr * nr);
+        String why = (aWays > 0
+                ? "kc " + kc + ": A micro-panel (" + mr + " x kc) in " + aWays + " of " + host.l1dWays()
+                        + " L1d ways, B micro-panel (kc x " + nr + ") in " + ceilDiv(nr * aWays, mr)
+                : "kc " + kc + ": A and B micro-panels in " + (host.l1dWays() - 1) + " of " + host.l1dWays()
+                        + " L1d ways") + "; mc " + mc
+                + ": A block (mc x kc) in a quarter of L2; nc " + nc + ": B block (kc x nc) in 1/8 of L3";
+        return new GemmBlocking(mr, nr, kc, mc, nc, why);
+    }
+
+    /** The plain engine's blocks: row-axpy passes of {@code mr} rows and {@code ku} k-steps (see the class comment). */
+    public static GemmBlocking plain(HostCpu host, int mr, int ku) {
+        int nr = clamp(host.l1dBytes() / 2 / (4 * (mr + ku)) / 64 * 64, 64, 512);
+        int kc = clamp(host.l2Bytes() / 4 / (4 * nr) / ku * ku, 32, 512);
+        String why = "panel width " + nr + ": " + (mr + ku) + " rows in half of L1d; kc " + kc
+                + ": kc x " + nr + " panel in a quarter of L2";
+        return new GemmBlocking(mr, nr, kc, 0, 0, why);
+    }
+
+    /**
+     * These blocks with the sizes given in {@code settings} (the {@code -Dvecrnn.gemm.*} properties;
+     * 0 = keep the derived one) put in their place, MC and NC rounded up to whole micro-kernels.
+     */
+    GemmBlocking withOverrides(int kcOverride, int mcOverride, int ncOverride) {
+        if (kcOverride == 0 && mcOverride == 0 && ncOverride == 0) {
+            return this;
+        }
+        int k = kcOverride > 0 ? kcOverride : kc;
+        int m = mcOverride > 0 ? roundUp(mcOverride, mr) : mc;
+        int n = ncOverride > 0 ? roundUp(ncOverride, nr) : nc;
+        return new GemmBlocking(mr, nr, k, m, n, why + " (overridden by -Dvecrnn.gemm.*: kc " + k + ", mc " + m
+                + ", nc " + n + ")");
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    static int roundUp(int x, int m) {
+        return Math.max(m, (x + m - 1) / m * m);
+    }
+}
