@@ -31,6 +31,32 @@ interface KernelProvider {
     /** x[off + j] ← e^(x[off + j] − shift) for j in [0, n); returns the sum of the results. */
     float expShiftedInPlace(float[] x, int off, int n, float shift);
 
+    /**
+     * The largest x − shift that {@link #expShiftedPrefix} exponentiates: e^60 ≈ 1.1e26, so a sum
+     * of up to 10^12 such terms stays finite in float.
+     */
+    float PREFIX_LIMIT = 60f;
+
+    /**
+     * x[off + j] ← e^(x[off + j] − shift) for j = 0, 1, … as long as x[off + j] − shift ≤
+     * {@link #PREFIX_LIMIT} (a NaN stops it too). Returns {@link #prefix} of the count c done
+     * (n when every element was) and the sum of the c results; x[off + c …] is unchanged.
+     */
+    long expShiftedPrefix(float[] x, int off, int n, float shift);
+
+    /** The result of {@link #expShiftedPrefix}: the count in the high 32 bits, the sum's bits in the low. */
+    static long prefix(int count, float sum) {
+        return ((long) count << 32) | (Float.floatToRawIntBits(sum) & 0xFFFFFFFFL);
+    }
+
+    static int prefixCount(long prefix) {
+        return (int) (prefix >>> 32);
+    }
+
+    static float prefixSum(long prefix) {
+        return Float.intBitsToFloat((int) prefix);
+    }
+
     /** Σ_j e^(x[off + j] − shift) over j in [0, n), x unchanged. */
     float sumExpShifted(float[] x, int off, int n, float shift);
 

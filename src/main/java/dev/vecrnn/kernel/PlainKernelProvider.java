@@ -203,6 +203,15 @@ final class PlainKernelProvider implements KernelProvider {
     }
 
     @Override
+    public long expShiftedPrefix(float[] x, int off, int n, float shift) {
+        int c = 0;
+        while (c < n && x[off + c] - shift <= PREFIX_LIMIT) {
+            c++;
+        }
+        return KernelProvider.prefix(c, expShiftedInPlace(x, off, c, shift));
+    }
+
+    @Override
     public float sumExpShifted(float[] x, int off, int n, float shift) {
         Chunk ch = CHUNKS.get();
         float[] p = ch.p;

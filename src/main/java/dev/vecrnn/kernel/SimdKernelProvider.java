@@ -83,7 +83,7 @@ final class SimdKernelProvider implements KernelProvider {
      * declines even small helpers at times (the node-count cutoff; "already compiled into a medium
      * method" at a cold call site), which allocated 100-1300 bytes a call and made the speed differ
      * up to 1.7x from one JVM to the next; one loop for all ops went wrong when its ops were
-     * profiled at different times. The last n mod L elements go to the careful scalar code too, so
+     * profiled at different times. The last n mod 2L elements go to the careful scalar code too, so
      * the loops have no partial-vector branch that could be compiled cold (fully masked loops, the
      * other way to get there, ran at 3.2-3.4 elements/ns against 4-5 for these).
      */
@@ -91,67 +91,139 @@ final class SimdKernelProvider implements KernelProvider {
     /** y = e^x over n elements. */
     private static void expLoop(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
+        // Two vectors per pass: their chains of dependent operations interleave.
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector w = FloatVector.fromArray(F, x, xOff + i + L);
             FloatVector a = v;
-            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, L, 0f);
+            FloatVector b = w;
+            if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, 2 * L, 0f);
                 continue;
             }
-            // e = e^a, as described above the loops
+            // e = e^a and f = e^b, as described above the loops
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector u = b.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector mf = u.sub(ROUND_MAGIC);
             FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector rb = mf.fma(NEG_LN2_LO, mf.fma(NEG_LN2_HI, b));
             FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector q = rb.fma(C5, C4).fma(rb, VC3).fma(rb, VC2).fma(rb, VC1).fma(rb, VC0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
+            FloatVector f = q.reinterpretAsInts().add(u.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
             e.intoArray(y, yOff + i);
+            f.intoArray(y, yOff + i + L);
         }
-        applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements
+        if (i <= n - L) { // one more whole vector
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector a = v;
+            if (a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+                FloatVector nf = t.sub(ROUND_MAGIC);
+                FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+                FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                        .reinterpretAsFloats();
+                e.intoArray(y, yOff + i);
+                i += L;
+            }
+        }
+        applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements (or 2L, slow lanes)
     }
 
     /** y = σ(x) = 1 / (1 + e^−x) over n elements. */
     private static void sigmoidLoop(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
+        // Two vectors per pass: their chains of dependent operations interleave.
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector w = FloatVector.fromArray(F, x, xOff + i + L);
             FloatVector a = v.neg();
-            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, L, 0f);
+            FloatVector b = w.neg();
+            if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, 2 * L, 0f);
                 continue;
             }
-            // e = e^a, as described above the loops
+            // e = e^a and f = e^b, as described above the loops
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector u = b.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector mf = u.sub(ROUND_MAGIC);
             FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector rb = mf.fma(NEG_LN2_LO, mf.fma(NEG_LN2_HI, b));
             FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector q = rb.fma(C5, C4).fma(rb, VC3).fma(rb, VC2).fma(rb, VC1).fma(rb, VC0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
+            FloatVector f = q.reinterpretAsInts().add(u.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
             ONE.div(e.add(ONE)).intoArray(y, yOff + i);
+            ONE.div(f.add(ONE)).intoArray(y, yOff + i + L);
         }
-        applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements
+        if (i <= n - L) { // one more whole vector
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector a = v.neg();
+            if (a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+                FloatVector nf = t.sub(ROUND_MAGIC);
+                FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+                FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                        .reinterpretAsFloats();
+                ONE.div(e.add(ONE)).intoArray(y, yOff + i);
+                i += L;
+            }
+        }
+        applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements (or 2L, slow lanes)
     }
 
     /** y = tanh(x) = 1 − 2 / (e^{2x} + 1) over n elements. */
     private static void tanhLoop(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
+        // Two vectors per pass: their chains of dependent operations interleave.
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector w = FloatVector.fromArray(F, x, xOff + i + L);
             FloatVector a = v.add(v);
-            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, L, 0f);
+            FloatVector b = w.add(w);
+            if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, 2 * L, 0f);
                 continue;
             }
-            // e = e^a, as described above the loops
+            // e = e^a and f = e^b, as described above the loops
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector u = b.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector mf = u.sub(ROUND_MAGIC);
             FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector rb = mf.fma(NEG_LN2_LO, mf.fma(NEG_LN2_HI, b));
             FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector q = rb.fma(C5, C4).fma(rb, VC3).fma(rb, VC2).fma(rb, VC1).fma(rb, VC0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
+            FloatVector f = q.reinterpretAsInts().add(u.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
             ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i);
+            ONE.sub(TWO.div(f.add(ONE))).intoArray(y, yOff + i + L);
         }
-        applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements
+        if (i <= n - L) { // one more whole vector
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector a = v.add(v);
+            if (a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+                FloatVector nf = t.sub(ROUND_MAGIC);
+                FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+                FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                        .reinterpretAsFloats();
+                ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i);
+                i += L;
+            }
+        }
+        applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements (or 2L, slow lanes)
     }
 
     /**
@@ -293,6 +365,58 @@ final class SimdKernelProvider implements KernelProvider {
             }
         }
         return total;
+    }
+
+    /**
+     * One pass: each vector is exponentiated in registers, stored and added to two alternating
+     * partial sums (two chains of adds); lanes below −87.3 give 0, as in {@link #expShifted}. A
+     * vector with a lane above the limit or NaN ends the vector loop; the scalar loop then finishes
+     * its lanes up to the first such one, by the plain kernel's arithmetic.
+     */
+    @Override
+    public long expShiftedPrefix(float[] x, int off, int n, float shift) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            FloatVector a = FloatVector.fromArray(F, x, off + j).sub(shift);
+            if (!a.compare(VectorOperators.LE, PREFIX_LIMIT).allTrue()) {
+                break;
+            }
+            // e = e^a, as described above the loops
+            FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats().blend(0f, a.compare(VectorOperators.LT, -FAST_LIMIT));
+            e.intoArray(x, off + j);
+            if ((j & L) == 0) {
+                s0 = s0.add(e);
+            } else {
+                s1 = s1.add(e);
+            }
+        }
+        FloatVector sum = s0.add(s1);
+        if (L >= 16) {
+            sum = sum.add(sum.rearrange(ROT8));
+        }
+        if (L >= 8) {
+            sum = sum.add(sum.rearrange(ROT4));
+        }
+        sum = sum.add(sum.rearrange(ROT2));
+        sum = sum.add(sum.rearrange(ROT1));
+        float total = sum.lane(0);
+        for (; j < n; j++) {
+            float a = x[off + j] - shift;
+            if (!(a <= PREFIX_LIMIT)) {
+                break;
+            }
+            float e = PlainKernelProvider.expf(a);
+            x[off + j] = e;
+            total += e;
+        }
+        return KernelProvider.prefix(j, total);
     }
 
     @Override

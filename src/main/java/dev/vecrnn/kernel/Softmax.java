@@ -67,10 +67,23 @@ public final class Softmax {
                 java.util.Arrays.fill(logits, o, o + cols, 0f);
                 continue;
             }
-            float max = K.max(logits, o, cols);
+            // Shifted by the target's own logit: its term is e^0 = 1, so the sum cannot underflow,
+            // and no pass for the row's maximum is needed unless a logit lies more than
+            // PREFIX_LIMIT above the target's (a loss above 60 nats: rare); then the rest of the
+            // row is shifted by its maximum and the done prefix rescaled to match.
             float target = logits[o + t];
-            float sum = K.expShiftedInPlace(logits, o, cols, max);
-            loss += Math.log(sum) - (target - max);
+            float shift = target;
+            long done = K.expShiftedPrefix(logits, o, cols, shift);
+            int c = KernelProvider.prefixCount(done);
+            float sum = KernelProvider.prefixSum(done);
+            if (c < cols) {
+                float max = K.max(logits, o + c, cols - c);
+                float rescale = (float) Math.exp((double) shift - max);
+                K.scale(c, rescale, logits, o);
+                sum = sum * rescale + K.expShiftedInPlace(logits, o + c, cols - c, max);
+                shift = max;
+            }
+            loss += Math.log(sum) - (target - shift);
             K.scale(cols, scale / sum, logits, o);
             logits[o + t] -= scale;
         }

@@ -132,6 +132,53 @@ class SoftmaxTest {
         }
     }
 
+    /**
+     * Rows are shifted by the target's logit unless another logit lies more than 60 above it: then
+     * the rest of the row is shifted by its maximum and the done prefix rescaled. Logits 61-300 above
+     * the target at the start, middle and end of the row, and rows spread over ±150, match the
+     * double-precision reference.
+     */
+    @Test
+    void crossEntropyWhenTheTargetIsFarBelowOtherLogits() {
+        Random rnd = new Random(11);
+        for (int cols : COLS) {
+            int rows = 6;
+            float[] m = matrix(rnd, rows, cols, 3f);
+            int[] targets = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                int o = i * cols;
+                targets[i] = rnd.nextInt(cols);
+                if (i == rows - 1) {
+                    for (int j = 0; j < cols; j++) {
+                        m[o + j] = (rnd.nextFloat() - 0.5f) * 300f;
+                    }
+                    continue;
+                }
+                int at = switch (i % 3) {
+                    case 0 -> 0;
+                    case 1 -> cols / 2;
+                    default -> cols - 1;
+                };
+                if (at != targets[i]) {
+                    m[o + at] = m[o + targets[i]] + 61f + rnd.nextFloat() * 240f;
+                }
+            }
+            float[] orig = m.clone();
+            double loss = Softmax.softmaxCrossEntropy(rows, cols, m, 0, cols, targets, 0, 1f);
+            double want = 0;
+            for (int i = 0; i < rows; i++) {
+                int o = i * cols;
+                int t = targets[i];
+                want += Reference.logSumExp(orig, o, cols) - orig[o + t];
+                double[] p = Reference.softmax(orig, o, cols);
+                for (int j = 0; j < cols; j++) {
+                    assertEquals(p[j] - (j == t ? 1 : 0), m[o + j], 1e-6, "gradient, cols=" + cols + " row " + i);
+                }
+            }
+            assertEquals(want, loss, 1e-5 * Math.max(1, want), "loss, cols=" + cols);
+        }
+    }
+
     @Test
     void crossEntropyWithLargeLogitsIsFinite() {
         float[] m = {1e30f, -1e30f, 5f, 3e38f};

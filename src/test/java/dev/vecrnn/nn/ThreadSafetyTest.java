@@ -151,29 +151,34 @@ class ThreadSafetyTest {
             Parallel.setThreads(1);
             List<float[]> quiet = train(12, words, labels, lmInputs, lmTargets);
             AtomicBoolean stop = new AtomicBoolean();
-            int[] resizes = new int[1];
+            java.util.concurrent.atomic.AtomicInteger resizes = new java.util.concurrent.atomic.AtomicInteger();
             Thread resizer = new Thread(() -> {
                 int n = 0;
                 while (!stop.get()) {
                     Parallel.setThreads(1 + n++ % 3);
-                    resizes[0]++;
+                    resizes.incrementAndGet();
                     Thread.onSpinWait();
                 }
             }, "resizer");
             resizer.setDaemon(true);
             Parallel.setThreads(2);
             resizer.start();
-            List<float[]> noisy;
+            int rounds = 0;
             try {
-                noisy = train(12, words, labels, lmInputs, lmTargets);
+                // Whole runs again until the resizer got at least 10 resizes in (a loaded machine may
+                // schedule it rarely); each run must give the quiet run's bits.
+                do {
+                    List<float[]> noisy = train(12, words, labels, lmInputs, lmTargets);
+                    rounds++;
+                    for (int i = 0; i < quiet.size(); i++) {
+                        assertArrayEquals(quiet.get(i), noisy.get(i), "parameter " + i + ", run " + rounds);
+                    }
+                } while (resizes.get() <= 10 && rounds < 8);
             } finally {
                 stop.set(true);
                 resizer.join(10_000);
             }
-            assertTrue(resizes[0] > 10, "the pool was resized " + resizes[0] + " times");
-            for (int i = 0; i < quiet.size(); i++) {
-                assertArrayEquals(quiet.get(i), noisy.get(i), "parameter " + i);
-            }
+            assertTrue(resizes.get() > 10, "the pool was resized " + resizes.get() + " times in " + rounds + " runs");
         } finally {
             Parallel.setThreads(threadsBefore);
         }
