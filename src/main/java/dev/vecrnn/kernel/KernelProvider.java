@@ -84,10 +84,9 @@ interface KernelProvider {
     /**
      * Σ_i x[off + i]²: each square exact in double (a float times a float fits in 53 bits), summed
      * in double in a fixed order (four interleaved running sums, element i into sum i mod 4, then
-     * (s0 + s1) + (s2 + s3)), so the result is the same on every call and in every mode. Written once
-     * here for both providers: four independent additions per step keep the adder busy (the global
-     * norm reads every gradient each training step), and a widening Vector API version read its lanes
-     * back in a way C2 sometimes compiled to allocating code.
+     * (s0 + s1) + (s2 + s3)), so the result is the same on every call. The plain path's; the SIMD
+     * provider sums float vectors block by block (a widening Vector API version read its lanes back
+     * in a way C2 sometimes compiled to allocating code).
      */
     default double sumOfSquares(float[] x, int off, int n) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;

@@ -428,6 +428,64 @@ final class SimdKernelProvider implements KernelProvider {
         return sum;
     }
 
+    /**
+     * Σ x² over blocks of at most 512 elements: within a block two float vector accumulators (even
+     * and odd vectors), summed lane by lane and then by the fixed tree of ROT8.., added to a double
+     * total block by block; the last n mod L elements in double. A fixed order, so the same result on
+     * every call (it differs from the plain kernel's in the last bits: each block's sum is rounded
+     * to float, a relative error under 1e-6 of the norm that clipping and normalisation need); a
+     * block whose float sum is not finite (squares beyond float's range) is summed again in double,
+     * so a finite gradient never reads as an infinite norm.
+     * Measured in a JFR profile of HS language-model training, the scalar double version took 7.5 %
+     * of the run.
+     */
+    @Override
+    public double sumOfSquares(float[] x, int off, int n) {
+        double total = 0;
+        int i = 0;
+        int whole = n - n % L;
+        while (i < whole) {
+            int start = i;
+            int end = Math.min(whole, i + 512);
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            for (; i + 2 * L <= end; i += 2 * L) {
+                FloatVector a = FloatVector.fromArray(F, x, off + i);
+                FloatVector b = FloatVector.fromArray(F, x, off + i + L);
+                s0 = a.fma(a, s0);
+                s1 = b.fma(b, s1);
+            }
+            if (i < end) {
+                FloatVector a = FloatVector.fromArray(F, x, off + i);
+                s0 = a.fma(a, s0);
+                i += L;
+            }
+            FloatVector sum = s0.add(s1);
+            if (L >= 16) {
+                sum = sum.add(sum.rearrange(ROT8));
+            }
+            if (L >= 8) {
+                sum = sum.add(sum.rearrange(ROT4));
+            }
+            sum = sum.add(sum.rearrange(ROT2));
+            sum = sum.add(sum.rearrange(ROT1));
+            float block = sum.lane(0);
+            if (Float.isFinite(block)) {
+                total += block;
+            } else { // squares beyond float's range (or NaN): this block again, in double
+                for (int k = start; k < i; k++) {
+                    double v = x[off + k];
+                    total += v * v;
+                }
+            }
+        }
+        for (; i < n; i++) {
+            double v = x[off + i];
+            total += v * v;
+        }
+        return total;
+    }
+
     @Override
     public void addScalar(int n, float c, float[] x, int off) {
         int i = 0;

@@ -1,5 +1,6 @@
 package dev.vecrnn.nn;
 
+import dev.vecrnn.kernel.Activation;
 import dev.vecrnn.kernel.Blas;
 import dev.vecrnn.kernel.Gemm;
 
@@ -89,7 +90,8 @@ public final class HierarchicalSoftmax implements OutputLayer {
         private int[] touched = new int[0];        // nodes whose rows of nodeGrad hold this batch's sums
         private int touchedCount;
         private boolean[] touchedMark;
-        private float[] dz = new float[0];         // rows × maxDepth: scale·w_r·(σ(z) − code) along each path
+        private float[] dz = new float[0];         // the rows' paths one after another: scale·w_r·(σ(z) − code)
+        private float[] u = new float[0];          // the same places: s_n·z_n, then σ(s_n·z_n)
         private int[] rowTargets = new int[0];
         private float[] logp = new float[0];       // rows × V (scores)
         private float[] z = new float[0];          // rows × (V − 1) (scores)
@@ -110,6 +112,7 @@ public final class HierarchicalSoftmax implements OutputLayer {
             int depth = tree.maxDepth();
             if (dz.length < rows * depth) {
                 dz = new float[rows * depth];
+                u = new float[rows * depth];
                 rowTargets = new int[rows];
             }
             float[] v = vectors.values();
@@ -118,10 +121,27 @@ public final class HierarchicalSoftmax implements OutputLayer {
             int bOff = biases.offset();
             int[] nodes = tree.pathNodes();
             byte[] codes = tree.pathCodes();
-            double loss = 0;
+            // s_n·z_n for every node on every row's path, one path after another ...
+            int count = 0;
             for (int r = 0; r < rows; r++) {
                 int t = targets[tOff + r];
                 rowTargets[r] = t;
+                if (t < 0) {
+                    continue;
+                }
+                int start = tree.pathStart(t);
+                for (int j = 0, d = tree.depth(t); j < d; j++) {
+                    int n = nodes[start + j];
+                    float zn = Blas.dot(in, x, xOff + r * ldx, v, vOff + n * in) + b[bOff + n];
+                    u[count++] = codes[start + j] == 1 ? zn : -zn;
+                }
+            }
+            // ... then σ(s_n·z_n) by the vector kernel, and per row one log of their product
+            Activation.sigmoid(u, 0, u, 0, count);
+            double loss = 0;
+            count = 0;
+            for (int r = 0; r < rows; r++) {
+                int t = rowTargets[r];
                 if (t < 0) {
                     continue;
                 }
@@ -129,15 +149,25 @@ public final class HierarchicalSoftmax implements OutputLayer {
                 float c = rowWeight == null ? scale : scale * (float) weight;
                 int start = tree.pathStart(t);
                 int d = tree.depth(t);
-                double rowLoss = 0;
+                double product = 1;
                 for (int j = 0; j < d; j++) {
-                    int n = nodes[start + j];
-                    double zn = Blas.dot(in, x, xOff + r * ldx, v, vOff + n * in) + b[bOff + n];
-                    int code = codes[start + j];
-                    rowLoss -= logSigmoid(code == 1 ? zn : -zn);
-                    double sig = 1 / (1 + Math.exp(-zn));
-                    dz[r * depth + j] = (float) (c * (sig - code));
+                    float p = u[count + j];
+                    product *= p;
+                    // ∂/∂z_n = σ(z_n) − code: σ(z) = p on a 1-branch, 1 − p on a 0-branch
+                    dz[count + j] = codes[start + j] == 1 ? c * (p - 1f) : c * (1f - p);
                 }
+                double rowLoss;
+                if (product > 1e-300) {
+                    rowLoss = -Math.log(product);
+                } else { // a node's σ underflowed: its −log σ from z itself, in double
+                    rowLoss = 0;
+                    for (int j = 0; j < d; j++) {
+                        int n = nodes[start + j];
+                        double zn = (double) Blas.dot(in, x, xOff + r * ldx, v, vOff + n * in) + b[bOff + n];
+                        rowLoss -= logSigmoid(codes[start + j] == 1 ? zn : -zn);
+                    }
+                }
+                count += d;
                 loss += weight * rowLoss;
             }
             return loss;
@@ -173,7 +203,7 @@ public final class HierarchicalSoftmax implements OutputLayer {
             float[] v = vectors.values();
             int vOff = vectors.offset();
             int[] nodes = tree.pathNodes();
-            int depth = tree.maxDepth();
+            int count = 0;
             for (int r = 0; r < rows; r++) {
                 int o = dxOff + r * lddx;
                 Arrays.fill(dx, o, o + in, 0f);
@@ -185,7 +215,7 @@ public final class HierarchicalSoftmax implements OutputLayer {
                 int d = tree.depth(t);
                 for (int j = 0; j < d; j++) {
                     int n = nodes[start + j];
-                    float g = dz[r * depth + j];
+                    float g = dz[count++];
                     Blas.axpy(in, g, v, vOff + n * in, dx, o);
                     if (!touchedMark[n]) {
                         touchedMark[n] = true;
