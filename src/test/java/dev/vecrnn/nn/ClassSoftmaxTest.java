@@ -255,12 +255,18 @@ class ClassSoftmaxTest {
         }
     }
 
+    /** log P(target | x) of one row x = [h ‖ s] at xOff, in double, from the output layer's parameters in p. */
+    interface RowLogProb {
+        double of(double[] x, int xOff, int in, Map<String, double[]> p, int target);
+    }
+
     /**
      * The mean NLL per counted target of a whole language model in double: the recurrence of the SCRN
      * ({@link ScrnReference}, its hidden and context states) or of the Elman LM (h_t = σ(wx[w_t] +
-     * h_{t−1}·wh + bh), written here), from zero states, then the class softmax over [h ‖ s].
+     * h_{t−1}·wh + bh), written here), from zero states, then the output layer's log-probability over
+     * [h ‖ s].
      */
-    static double referenceModelLoss(boolean scrn, ScrnReference ref, Map<String, double[]> p, WordClasses wc,
+    static double referenceModelLoss(boolean scrn, ScrnReference ref, Map<String, double[]> p, RowLogProb out,
                                      int nh, int ns, int streams, int steps, int[] ids, int[] targets) {
         int rows = streams * steps, in = nh + ns;
         double[] x = new double[rows * in];
@@ -297,7 +303,7 @@ class ClassSoftmaxTest {
         int counted = 0;
         for (int r = 0; r < rows; r++) {
             if (targets[r] >= 0) {
-                loss -= referenceLogProb(wc, x, r * in, in, p, targets[r]);
+                loss -= out.of(x, r * in, in, p, targets[r]);
                 counted++;
             }
         }
@@ -306,12 +312,21 @@ class ClassSoftmaxTest {
 
     @Test
     void theModelsGradientsMatchFiniteDifferencesOfADoublePrecisionReference() {
-        int v = 13, steps = 3, nh = 4, ns = 3;
+        int v = 13;
         long[] counts = new long[v];
         for (int i = 0; i < v; i++) {
             counts[i] = 1 + (i * 7) % 5;
         }
         WordClasses wc = WordClasses.byFrequency(counts);
+        assertModelGradientsMatchTheReference(wc, (x, off, in, p, t) -> referenceLogProb(wc, x, off, in, p, t));
+    }
+
+    /**
+     * For the SCRN (matrix rates) and the Elman LM with this output, over 1 and 2 shards: the float
+     * gradients of every parameter entry against central differences of {@link #referenceModelLoss}.
+     */
+    static void assertModelGradientsMatchTheReference(OutputStructure output, RowLogProb out) {
+        int v = output.words(), steps = 3, nh = 4, ns = 3;
         SplittableRandom rnd = new SplittableRandom(6);
         for (int streams : new int[] {3, 18}) { // 18 streams: two shards, their sparse rows summed
             int[] ids = new int[streams * steps], targets = new int[streams * steps];
@@ -322,8 +337,8 @@ class ClassSoftmaxTest {
             targets[ids.length - 1] = -1;
             ids[1] = -1;
             for (boolean scrn : new boolean[] {true, false}) {
-                LanguageModel m = scrn ? new ScrnNetwork(ScrnConfig.languageModel(v, nh, ns, RateMode.MATRIX), 3, wc)
-                        : new ElmanLanguageModel(v, nh, 3, wc);
+                LanguageModel m = scrn ? new ScrnNetwork(ScrnConfig.languageModel(v, nh, ns, RateMode.MATRIX), 3, output)
+                        : new ElmanLanguageModel(v, nh, 3, output);
                 int width = scrn ? ns : 0;
                 ScrnReference ref = scrn ? new ScrnReference(v, nh, ns, 1, "matrix", "softmax", null) : null;
                 randomize(m, rnd, 1.5);
@@ -333,7 +348,7 @@ class ClassSoftmaxTest {
                     p.put(q.name(), toDouble(q.get()));
                 }
                 String name = m.getClass().getSimpleName() + " (" + streams + " streams)";
-                double ref0 = referenceModelLoss(scrn, ref, p, wc, nh, width, streams, steps, ids, targets);
+                double ref0 = referenceModelLoss(scrn, ref, p, out, nh, width, streams, steps, ids, targets);
                 assertEquals(ref0, loss / (ids.length - 1), 1e-5, name);
                 double h = 1e-5;
                 for (Parameter q : m.parameters()) {
@@ -342,9 +357,9 @@ class ClassSoftmaxTest {
                     for (int i = 0; i < a.length; i++) {
                         double keep = a[i];
                         a[i] = keep + h;
-                        double up = referenceModelLoss(scrn, ref, p, wc, nh, width, streams, steps, ids, targets);
+                        double up = referenceModelLoss(scrn, ref, p, out, nh, width, streams, steps, ids, targets);
                         a[i] = keep - h;
-                        double down = referenceModelLoss(scrn, ref, p, wc, nh, width, streams, steps, ids, targets);
+                        double down = referenceModelLoss(scrn, ref, p, out, nh, width, streams, steps, ids, targets);
                         a[i] = keep;
                         double fd = (up - down) / (2 * h);
                         assertEquals(fd, g[i], 2e-5 + 2e-3 * Math.abs(fd), name + " " + q.name() + "[" + i + "]");
