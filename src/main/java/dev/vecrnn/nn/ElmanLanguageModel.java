@@ -10,7 +10,8 @@ package dev.vecrnn.nn;
  * </pre>
  *
  * <p>Parameters (in this order): {@code wx} V × nh, {@code wh} nh × nh, {@code w} nh × V, {@code bh} nh,
- * {@code b} V ({@code w} and {@code b} are the blocks of one stacked (nh + 1) × V array); the matrices
+ * {@code b} V ({@code w} and {@code b} are the blocks of one stacked (nh + 1) × V array; a factored output,
+ * {@link HierarchicalSoftmax} or {@link ClassSoftmax}, replaces them by its own); the matrices
  * start at 0.2·U(−1, 1) from the seed (SPEC §1), the vectors at 0. It is
  * the SCRN's computation with no context units and a hidden bias ({@link RecurrentCore}), trained by
  * the same trainer.

@@ -18,7 +18,10 @@ import dev.vecrnn.kernel.Activation;
  * the rate logits r̂, r = σ(r̂)) in the {@link RateMode#VECTOR} mode, or {@code xr} nin × ns and
  * {@code br} ns (r_t = σ(x_t·xr + br)) in the {@link RateMode#MATRIX} mode. {@code ho}, {@code so} and
  * {@code b} are the blocks of one stacked (nh + ns + 1) × nout array ({@link Parameter#offset()} says
- * where), so the output projection of [h ‖ s ‖ 1] is one product, bias included. Initialisation (theanets' rule, from the seed): every
+ * where), so the output projection of [h ‖ s ‖ 1] is one product, bias included. A language model may
+ * have a factored output instead ({@link #ScrnNetwork(ScrnConfig, long, OutputStructure)}): a
+ * {@link HierarchicalSoftmax} ({@code hv hb}) or a {@link ClassSoftmax} ({@code cw cb ow ob}) in place
+ * of {@code ho so b}. Initialisation (theanets' rule, from the seed): every
  * matrix N(0, 1/√(rows + cols)), r̂ ~ N(0, 1), the biases 0; the constant rates of the uniform and log
  * modes are drawn after them.
  *
