@@ -57,6 +57,10 @@ public final class FuzzSeeds {
                 new ScrnNetwork(new ScrnConfig(4, 3, 2, 2, RateMode.LOG, 0.9f, OutputActivation.TANH), 5), null);
         ModelFile.saveLanguageModel(model.resolve("elman-lm-full"), new ElmanLanguageModel(5, 3, 6), lm);
         ModelFile.saveLanguageModel(model.resolve("elman-lm-hs"), new ElmanLanguageModel(5, 3, 7, tree), lm);
+        dev.vecrnn.nn.WordClasses classes = dev.vecrnn.nn.WordClasses.byFrequency(new long[] {5, 1, 3, 2, 2});
+        ModelFile.saveLanguageModel(model.resolve("scrn-class"),
+                new ScrnNetwork(ScrnConfig.languageModel(5, 3, 2, RateMode.VECTOR), 4, classes), lm);
+        ModelFile.saveLanguageModel(model.resolve("elman-lm-class"), new ElmanLanguageModel(5, 3, 7, classes), lm);
         ElmanLanguageModel e = new ElmanLanguageModel(5, 2, 8);
         ModelFile.saveLanguageModelCheckpoint(model.resolve("elman-lm-checkpoint"), e, lm,
                 new TrainingLoop.Resume(2, null, -1, new double[] {4.0}, Schedule.Action.HALVE_AND_RESTORE));

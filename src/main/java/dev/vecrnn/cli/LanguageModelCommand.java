@@ -7,9 +7,11 @@ import dev.vecrnn.kernel.Parallel;
 import dev.vecrnn.nn.ElmanLanguageModel;
 import dev.vecrnn.nn.HuffmanTree;
 import dev.vecrnn.nn.LanguageModel;
+import dev.vecrnn.nn.OutputStructure;
 import dev.vecrnn.nn.RateMode;
 import dev.vecrnn.nn.ScrnConfig;
 import dev.vecrnn.nn.ScrnNetwork;
+import dev.vecrnn.nn.WordClasses;
 import dev.vecrnn.train.LanguageModelEpochReport;
 import dev.vecrnn.train.LanguageModelTrainer;
 import dev.vecrnn.train.LanguageModelTrainingOptions;
@@ -36,8 +38,11 @@ final class LanguageModelCommand {
               trains a word-level language model on plain text: UTF-8, one sentence per line, tokens
               separated by spaces; <eos> ends every line, words outside the vocabulary become <unk>
               --model scrn|elman   the SCRN (default) or an Elman network of the same shape
-              --output full|hs     the full softmax (default) or a hierarchical softmax over a Huffman tree
-                                   of the training counts (a word costs about log2 V dot products)
+              --output full|hs|class  the full softmax (default); a hierarchical softmax over a Huffman tree
+                                   of the training counts (a word costs about log2 V dot products); or a
+                                   class softmax: P(class) * P(word | class), words binned by training
+                                   count into about sqrt(V) classes (a word costs about 2 sqrt(V))
+              --classes N          with --output class: at most N classes (default round(sqrt(V)))
               --hidden N           sigmoid hidden units (default 100)
               --context N          SCRN context (state) units (default 40)
               --rate MODE          SCRN rates: vector (learned, default), fixed, uniform, log, matrix
@@ -67,7 +72,7 @@ final class LanguageModelCommand {
 
     private static final List<String> VALUED = List.of("--train", "--valid", "--test", "--out", "--model", "--hidden",
             "--context", "--rate", "--alpha", "--bptt", "--batch", "--epochs", "--lr", "--clip", "--min-count",
-            "--max-vocab", "--seed", "--threads", "--checkpoint", "--resume", "--output");
+            "--max-vocab", "--seed", "--threads", "--checkpoint", "--resume", "--output", "--classes");
     private static final List<String> BARE = List.of("--json", "--quiet", "--help", "-h");
 
     private LanguageModelCommand() {}
@@ -89,9 +94,13 @@ final class LanguageModelCommand {
             throw args.usage("--model takes scrn or elman, not '" + kind + "'");
         }
         String outputKind = args.string("--output", "full");
-        if (!outputKind.equals("full") && !outputKind.equals("hs")) {
-            throw args.usage("--output takes full or hs, not '" + outputKind + "'");
+        if (!List.of("full", "hs", "class").contains(outputKind)) {
+            throw args.usage("--output takes full, hs or class, not '" + outputKind + "'");
         }
+        if (args.has("--classes") && !outputKind.equals("class")) {
+            throw args.usage("--classes goes with --output class");
+        }
+        int classCount = args.integer("--classes", 0, 1, 1 << 24);
         int hidden = args.integer("--hidden", 100, 1, 1 << 16);
         int context = args.integer("--context", 40, 1, 1 << 16);
         RateMode rate;
@@ -131,22 +140,24 @@ final class LanguageModelCommand {
         int[] train = PlainTextReader.encode(trainLines, vocab);
         int[] valid = PlainTextReader.encode(PlainTextReader.read(validFile), vocab);
         int[] test = testFile == null ? null : PlainTextReader.encode(PlainTextReader.read(testFile), vocab);
-        HuffmanTree tree = null;
-        if (resumed == null && outputKind.equals("hs")) {
+        OutputStructure structure = null;
+        if (resumed == null && !outputKind.equals("full")) {
             long[] counts = new long[vocab.size()];
             for (int id : train) {
                 counts[id]++;
             }
-            tree = new HuffmanTree(counts);
+            structure = outputKind.equals("hs") ? new HuffmanTree(counts) : WordClasses.byFrequency(counts,
+                    classCount > 0 ? classCount : WordClasses.defaultClassCount(vocab.size()));
         }
         LanguageModel model = resumed != null ? resumed.languageModel() : kind.equals("scrn")
                 ? new ScrnNetwork(new ScrnConfig(vocab.size(), hidden, context, vocab.size(), rate, (float) alpha,
-                        dev.vecrnn.nn.OutputActivation.SOFTMAX), options.seed(), tree)
-                : new ElmanLanguageModel(vocab.size(), hidden, options.seed(), tree);
+                        dev.vecrnn.nn.OutputActivation.SOFTMAX), options.seed(), structure)
+                : new ElmanLanguageModel(vocab.size(), hidden, options.seed(), structure);
         if (resumed == null) {
             report.printf(Locale.ROOT, "%s language model, %s softmax: %d words (%d training tokens), hidden %d%s; "
                             + "%d streams x %d steps, lr %s, clip %s%n", kind, outputKind.equals("hs") ? "hierarchical"
-                            : "full", vocab.size(), train.length, hidden,
+                            : structure instanceof WordClasses wc ? "class (" + wc.classes() + " classes)" : "full",
+                    vocab.size(), train.length, hidden,
                     kind.equals("scrn") ? ", context " + context + ", rate " + rate.name().toLowerCase(Locale.ROOT) : "",
                     options.streams(), options.bptt(), options.learningRate(), options.clipNorm());
         } else {

@@ -10,6 +10,7 @@ import dev.vecrnn.nn.RecurrentState;
 import dev.vecrnn.nn.ScrnConfig;
 import dev.vecrnn.nn.ScrnNetwork;
 import dev.vecrnn.nn.ScrnStepper;
+import dev.vecrnn.nn.WordClasses;
 
 import java.util.SplittableRandom;
 
@@ -19,7 +20,8 @@ import java.util.SplittableRandom;
  * T = 35 steps; a training step is forward + backward through the segment + clipping + SGD, with the
  * state carried from segment to segment. S1 infer is the forward and loss alone; R2 one step of a dense
  * SCRN (256 in, 256 hidden, 64 context, 128-way softmax); S1h and L1h are S1 and L1 with a
- * hierarchical softmax over a Huffman tree of Zipf-shaped counts. Word ids are uniform from a fixed seed.
+ * hierarchical softmax over a Huffman tree of Zipf-shaped counts, S1c and L1c with a class softmax over
+ * the classes of the same counts (round(√V) = 100 at most). Word ids are uniform from a fixed seed.
  */
 final class LanguageModelWorkloads {
     private LanguageModelWorkloads() {}
@@ -66,6 +68,19 @@ final class LanguageModelWorkloads {
             }
         }
         Gemm.setThreads(threads);
+        if (r.options().selected("S1c") || r.options().selected("L1c")) {
+            WordClasses classes = WordClasses.byFrequency(zipfCounts());
+            if (r.options().selected("S1c")) {
+                ModelWorkloads.atOneAndNThreads(threads, t -> train(r, "S1c",
+                        new ScrnNetwork(ScrnConfig.languageModel(V, 100, 40, RateMode.VECTOR), 345, classes), inputs,
+                        targets, t));
+            }
+            if (r.options().selected("L1c")) {
+                ModelWorkloads.atOneAndNThreads(threads, t -> train(r, "L1c",
+                        new ElmanLanguageModel(V, 100, 345, classes), inputs, targets, t));
+            }
+        }
+        Gemm.setThreads(threads);
         if (r.options().selected("R2")) {
             ScrnNetwork cell = new ScrnNetwork(new ScrnConfig(256, 256, 64, 128, RateMode.VECTOR, 0.95f,
                     OutputActivation.SOFTMAX), 345);
@@ -84,7 +99,7 @@ final class LanguageModelWorkloads {
         }
     }
 
-    /** Word counts that fall off as 1/rank (Zipf), the shape of real text, for the Huffman tree of S1h and L1h. */
+    /** Word counts that fall off as 1/rank (Zipf), the shape of real text, for the tree and classes of S1h … L1c. */
     private static long[] zipfCounts() {
         long[] c = new long[V];
         for (int i = 0; i < V; i++) {

@@ -6,13 +6,17 @@ import dev.vecrnn.data.WordNormalizer;
 import dev.vecrnn.nn.ElmanConfig;
 import dev.vecrnn.nn.ElmanLanguageModel;
 import dev.vecrnn.nn.ElmanTagger;
+import dev.vecrnn.nn.HuffmanTree;
 import dev.vecrnn.nn.LanguageModel;
 import dev.vecrnn.nn.OutputActivation;
+import dev.vecrnn.nn.OutputKind;
+import dev.vecrnn.nn.OutputStructure;
 import dev.vecrnn.nn.Parameter;
 import dev.vecrnn.nn.ParameterSet;
 import dev.vecrnn.nn.RateMode;
 import dev.vecrnn.nn.ScrnConfig;
 import dev.vecrnn.nn.ScrnNetwork;
+import dev.vecrnn.nn.WordClasses;
 import dev.vecrnn.train.Schedule;
 import dev.vecrnn.train.TrainingLoop;
 
@@ -55,6 +59,8 @@ import java.util.zip.CRC32;
  *           (0 new best, 1 continue, 2 halve and restore) · u32 n · n × f64 the schedule's state
  *     KEPT  (checkpoints with a kept epoch) the kept parameters, laid out as TENS
  *     TREE  (hierarchical softmax) u32 V · V × u64 the word counts the Huffman tree is built from
+ *     CLSS  (class softmax) u32 V · V × u32 each word's class, by word id (the classes 0 .. C−1 each
+ *           non-empty; C is the number of rows of {@code cw})
  *   a string is u32 byte length · UTF-8 bytes
  * </pre>
  *
@@ -64,7 +70,7 @@ import java.util.zip.CRC32;
  * The hyperparameters (HEAD) are, for {@code tagger}: {@code ne nc de cs nh fold-case fold-digits};
  * for {@code scrn}: {@code nin nh ns nout rate alpha activation seed} (the seed fixes the constant
  * rates of the uniform and log modes); for {@code elman-lm}: {@code v nh}; language models also
- * {@code output} ({@code full}, or {@code hs} with a TREE section). The tensors are the model's
+ * {@code output} ({@code full}, {@code hs} with a TREE section, or {@code class} with a CLSS section). The tensors are the model's
  * parameters under their SPEC names, in the model's order, with its shapes.
  *
  * <p>Reading checks everything before it builds anything: the magic, the version, that every section
@@ -80,7 +86,7 @@ public final class ModelFile {
     /** The format version this code writes and reads. */
     public static final int VERSION = 1;
     private static final String HEAD = "HEAD", WORD = "WORD", LABL = "LABL", TENS = "TENS", TRNG = "TRNG",
-            KEPT = "KEPT", TREE = "TREE";
+            KEPT = "KEPT", TREE = "TREE", CLSS = "CLSS";
     private static final int MAX_TENSORS = 64, MAX_RANK = 4, MAX_HYPERPARAMETERS = 256;
 
     private ModelFile() {}
@@ -204,7 +210,7 @@ public final class ModelFile {
             h.put("alpha", Float.toString(c.alpha()));
             h.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
             h.put("seed", Long.toString(s.seed()));
-            h.put("output", s.tree() == null ? "full" : "hs");
+            h.put("output", s.outputKind().id());
             if (words != null && words.size() != c.inputSize()) {
                 throw new IllegalArgumentException(words.size() + " words for an SCRN of " + c.inputSize() + " inputs");
             }
@@ -212,7 +218,7 @@ public final class ModelFile {
             kind = Kind.ELMAN_LM;
             h.put("v", Integer.toString(e.vocabularySize()));
             h.put("nh", Integer.toString(e.hiddenSize()));
-            h.put("output", e.tree() == null ? "full" : "hs");
+            h.put("output", e.outputKind().id());
             Objects.requireNonNull(words, "words");
             if (words.size() != e.vocabularySize()) {
                 throw new IllegalArgumentException(words.size() + " words for a model of " + e.vocabularySize());
@@ -220,8 +226,9 @@ public final class ModelFile {
         } else {
             throw new IllegalArgumentException("cannot save a " + model.getClass().getName());
         }
-        dev.vecrnn.nn.HuffmanTree tree = model instanceof ScrnNetwork s ? s.tree() : ((ElmanLanguageModel) model).tree();
-        write(file, kind, h, words, null, model.parameters(), state, tree);
+        OutputStructure structure = model instanceof ScrnNetwork s ? s.outputStructure()
+                : ((ElmanLanguageModel) model).outputStructure();
+        write(file, kind, h, words, null, model.parameters(), state, structure);
     }
 
     /** {@link #saveLanguageModel} plus the training state a run resumes from (see {@link TrainingLoop.Checkpoints}). */
@@ -232,7 +239,7 @@ public final class ModelFile {
     }
 
     private static void write(Path file, Kind kind, Map<String, String> hyper, Vocabulary words, Vocabulary labels,
-                              ParameterSet params, TrainingLoop.Resume state, dev.vecrnn.nn.HuffmanTree tree)
+                              ParameterSet params, TrainingLoop.Resume state, OutputStructure structure)
             throws IOException {
         AtomicFiles.write(file, out -> {
             out.write(MAGIC);
@@ -266,7 +273,7 @@ public final class ModelFile {
                 section(out, LABL, l);
             }
             section(out, TENS, tensors(params));
-            if (tree != null) {
+            if (structure instanceof HuffmanTree tree) {
                 Payload c = new Payload();
                 long[] counts = tree.counts();
                 c.u32(counts.length);
@@ -274,6 +281,13 @@ public final class ModelFile {
                     c.u64(n);
                 }
                 section(out, TREE, c);
+            } else if (structure instanceof WordClasses classes) {
+                Payload c = new Payload();
+                c.u32(classes.words());
+                for (int id = 0; id < classes.words(); id++) {
+                    c.u32(classes.classOf(id));
+                }
+                section(out, CLSS, c);
             }
             if (state != null) {
                 Payload g = new Payload();
@@ -407,14 +421,21 @@ public final class ModelFile {
         head.end();
         Hyper h = new Hyper(file, hyper);
         // the shapes the tensors must have, from the hyperparameters alone (nothing allocated yet)
-        boolean hierarchical = kind != Kind.TAGGER && hyper.getOrDefault("output", "full").equals("hs");
-        if (kind != Kind.TAGGER && !List.of("full", "hs").contains(hyper.getOrDefault("output", "full"))) {
-            throw new ModelFormatException(file, "unknown output '" + hyper.get("output") + "' (full or hs)");
+        String outputId = kind == Kind.TAGGER ? "full" : hyper.getOrDefault("output", "full");
+        if (!List.of("full", "hs", "class").contains(outputId)) {
+            throw new ModelFormatException(file, "unknown output '" + outputId + "' (full, hs or class)");
         }
+        OutputKind outputKind = OutputKind.parse(outputId);
+        boolean hierarchical = outputKind == OutputKind.HIERARCHICAL, classed = outputKind == OutputKind.CLASS;
         if (hierarchical != sections.containsKey(TREE)) {
             throw new ModelFormatException(file, hierarchical ? "a hierarchical softmax needs a TREE section"
                     : "a TREE section without a hierarchical softmax");
         }
+        if (classed != sections.containsKey(CLSS)) {
+            throw new ModelFormatException(file, classed ? "a class softmax needs a CLSS section"
+                    : "a CLSS section without a class softmax");
+        }
+        OutputStructure structure = null;
         LinkedHashMap<String, int[]> shapes;
         ElmanConfig taggerConfig = null;
         ScrnConfig scrnConfig = null;
@@ -428,16 +449,18 @@ public final class ModelFile {
             case SCRN -> {
                 scrnConfig = new ScrnConfig(h.i("nin"), h.i("nh"), h.i("ns"), h.i("nout"),
                         RateMode.parse(h.s("rate")), h.f("alpha"), OutputActivation.parse(h.s("activation")));
-                shapes = ScrnNetwork.parameterShapes(scrnConfig, hierarchical);
                 vocabularySize = scrnConfig.inputSize();
+                structure = readStructure(file, sections, outputKind, scrnConfig.outputSize());
+                shapes = ScrnNetwork.parameterShapes(scrnConfig, structure);
             }
             default -> {
                 int v = h.i("v"), nh = h.i("nh");
                 if (v < 1 || nh < 1 || (long) v * nh > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException("v " + v + " and nh " + nh + " out of range");
                 }
-                shapes = ElmanLanguageModel.parameterShapes(v, nh, hierarchical);
                 vocabularySize = v;
+                structure = readStructure(file, sections, outputKind, v);
+                shapes = ElmanLanguageModel.parameterShapes(v, nh, structure);
             }
         }
         float[][] tensors = readTensors(file, TENS, sections.get(TENS), shapes);
@@ -456,23 +479,8 @@ public final class ModelFile {
             normalizer = new WordNormalizer(h.bool("fold-case"), h.bool("fold-digits"));
             model = new ElmanTagger(taggerConfig, 0);
         } else {
-            dev.vecrnn.nn.HuffmanTree tree = null;
-            if (hierarchical) {
-                Reader c = new Reader(file, TREE, sections.get(TREE));
-                int nCounts = c.count(8, Integer.MAX_VALUE, "counts");
-                if (nCounts != vocabularySize || nCounts < 2) {
-                    throw new ModelFormatException(file, "section TREE has " + nCounts + " counts for " + vocabularySize
-                            + " words");
-                }
-                long[] counts = new long[nCounts];
-                for (int i = 0; i < nCounts; i++) {
-                    counts[i] = c.u64();
-                }
-                c.end();
-                tree = new dev.vecrnn.nn.HuffmanTree(counts);
-            }
-            model = kind == Kind.SCRN ? new ScrnNetwork(scrnConfig, h.l("seed"), tree)
-                    : new ElmanLanguageModel(vocabularySize, h.i("nh"), 0, tree);
+            model = kind == Kind.SCRN ? new ScrnNetwork(scrnConfig, h.l("seed"), structure)
+                    : new ElmanLanguageModel(vocabularySize, h.i("nh"), 0, structure);
         }
         TrainingLoop.Resume training = null;
         float[][] keptTensors = null;
@@ -507,6 +515,49 @@ public final class ModelFile {
         setValues(parametersOf(model), tensors);
         return new Loaded(kind, java.util.Collections.unmodifiableMap(hyper), model, words, labels, normalizer,
                 training);
+    }
+
+    /**
+     * The Huffman tree (TREE: the counts it is built from) or the word classes (CLSS: each word's class)
+     * of a language model's output over {@code words} words, or null for the full softmax.
+     */
+    private static OutputStructure readStructure(Path file, Map<String, ByteBuffer> sections, OutputKind kind,
+                                                 int words) throws ModelFormatException {
+        switch (kind) {
+            case HIERARCHICAL -> {
+                Reader c = new Reader(file, TREE, sections.get(TREE));
+                int nCounts = c.count(8, Integer.MAX_VALUE, "counts");
+                if (nCounts != words || nCounts < 2) {
+                    throw new ModelFormatException(file, "section TREE has " + nCounts + " counts for " + words + " words");
+                }
+                long[] counts = new long[nCounts];
+                for (int i = 0; i < nCounts; i++) {
+                    counts[i] = c.u64();
+                }
+                c.end();
+                return new HuffmanTree(counts);
+            }
+            case CLASS -> {
+                Reader c = new Reader(file, CLSS, sections.get(CLSS));
+                int n = c.count(4, Integer.MAX_VALUE, "class ids");
+                if (n != words) {
+                    throw new ModelFormatException(file, "section CLSS has " + n + " class ids for " + words + " words");
+                }
+                int[] classOf = new int[n];
+                for (int i = 0; i < n; i++) {
+                    classOf[i] = c.u32();
+                }
+                c.end();
+                try {
+                    return new WordClasses(classOf);
+                } catch (IllegalArgumentException e) {
+                    throw new ModelFormatException(file, "section CLSS: " + e.getMessage());
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     private static ParameterSet parametersOf(Object model) {
@@ -565,7 +616,7 @@ public final class ModelFile {
             byte[] tagBytes = new byte[4];
             all.get(tagBytes);
             String tag = new String(tagBytes, StandardCharsets.ISO_8859_1);
-            if (!List.of(HEAD, WORD, LABL, TENS, TRNG, KEPT, TREE).contains(tag)) {
+            if (!List.of(HEAD, WORD, LABL, TENS, TRNG, KEPT, TREE, CLSS).contains(tag)) {
                 throw new ModelFormatException(file, "unknown section tag at offset " + (all.position() - 4));
             }
             long length = all.getLong();

@@ -1,8 +1,13 @@
 package dev.vecrnn.io;
 
 import dev.vecrnn.data.Vocabulary;
+import dev.vecrnn.nn.ElmanLanguageModel;
+import dev.vecrnn.nn.HuffmanTree;
+import dev.vecrnn.nn.OutputStructure;
 import dev.vecrnn.nn.Parameter;
 import dev.vecrnn.nn.ParameterSet;
+import dev.vecrnn.nn.ScrnNetwork;
+import dev.vecrnn.nn.WordClasses;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,7 +33,13 @@ import java.util.Map;
  *   vecrnn.labels            JSON array: a tagger's labels in id order
  *   vecrnn.tree_counts       JSON array: with a hierarchical softmax, the word counts its Huffman tree is
  *                            built from ({@link dev.vecrnn.nn.HuffmanTree}: the same counts, the same tree)
+ *   vecrnn.word_classes      JSON array: with a class softmax, each word's class in word-id order
+ *                            ({@link dev.vecrnn.nn.WordClasses}; {@code cw} has one row per class)
  * </pre>
+ *
+ * Importing checks what the metadata says against the model: the kind, and for a factored output its
+ * tree counts or word classes (tensors of the same shapes over another tree or other classes would
+ * mean other words).
  */
 public final class SafetensorsExport {
     private SafetensorsExport() {}
@@ -57,14 +68,11 @@ public final class SafetensorsExport {
         if (model.labels() != null) {
             meta.put("vecrnn.labels", array(model.labels()));
         }
-        dev.vecrnn.nn.HuffmanTree tree = model.model() instanceof dev.vecrnn.nn.ScrnNetwork s ? s.tree()
-                : model.model() instanceof dev.vecrnn.nn.ElmanLanguageModel e ? e.tree() : null;
-        if (tree != null) {
-            StringBuilder c = new StringBuilder("[");
-            for (long n : tree.counts()) {
-                c.append(c.length() > 1 ? "," : "").append(n);
-            }
-            meta.put("vecrnn.tree_counts", c.append(']').toString());
+        OutputStructure structure = structureOf(model);
+        if (structure instanceof HuffmanTree tree) {
+            meta.put("vecrnn.tree_counts", treeCounts(tree));
+        } else if (structure instanceof WordClasses classes) {
+            meta.put("vecrnn.word_classes", wordClasses(classes));
         }
         Safetensors.write(file, tensors, meta);
     }
@@ -80,6 +88,16 @@ public final class SafetensorsExport {
         String kind = c.metadata().get("vecrnn.kind");
         if (kind != null && !kind.equals(model.kind().id())) {
             throw new ModelFormatException(file, "holds a model of kind " + kind + ", the model is of kind " + model.kind().id());
+        }
+        OutputStructure structure = structureOf(model);
+        String counts = c.metadata().get("vecrnn.tree_counts"), classes = c.metadata().get("vecrnn.word_classes");
+        if (counts != null && !(structure instanceof HuffmanTree tree && counts.equals(treeCounts(tree)))) {
+            throw new ModelFormatException(file, structure instanceof HuffmanTree ? "its Huffman tree counts differ from the model's"
+                    : "holds a hierarchical softmax, the model has none");
+        }
+        if (classes != null && !(structure instanceof WordClasses wc && classes.equals(wordClasses(wc)))) {
+            throw new ModelFormatException(file, structure instanceof WordClasses ? "its word classes differ from the model's"
+                    : "holds a class softmax, the model has none");
         }
         ParameterSet params = model.parameters();
         List<String> extra = new ArrayList<>(c.tensors().keySet());
@@ -101,6 +119,27 @@ public final class SafetensorsExport {
         for (Parameter p : params) {
             p.set(c.tensors().get(p.name()).toArray());
         }
+    }
+
+    private static OutputStructure structureOf(ModelFile.Loaded model) {
+        return model.model() instanceof ScrnNetwork s ? s.outputStructure()
+                : model.model() instanceof ElmanLanguageModel e ? e.outputStructure() : null;
+    }
+
+    private static String treeCounts(HuffmanTree tree) {
+        StringBuilder c = new StringBuilder("[");
+        for (long n : tree.counts()) {
+            c.append(c.length() > 1 ? "," : "").append(n);
+        }
+        return c.append(']').toString();
+    }
+
+    private static String wordClasses(WordClasses classes) {
+        StringBuilder c = new StringBuilder("[");
+        for (int w = 0; w < classes.words(); w++) {
+            c.append(w > 0 ? "," : "").append(classes.classOf(w));
+        }
+        return c.append(']').toString();
     }
 
     private static String array(Vocabulary v) {

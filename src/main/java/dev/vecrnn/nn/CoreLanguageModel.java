@@ -14,6 +14,16 @@ abstract class CoreLanguageModel implements LanguageModel {
         this.core = core;
     }
 
+    /** What the output layer is built over: a {@link HuffmanTree}, {@link WordClasses}, or null for the full softmax. */
+    public OutputStructure outputStructure() {
+        return core.structure;
+    }
+
+    /** The kind of output layer: full, hierarchical or class softmax. */
+    public OutputKind outputKind() {
+        return OutputKind.of(core.structure);
+    }
+
     @Override
     public int vocabularySize() {
         return core.nin;

@@ -10,7 +10,8 @@ package dev.vecrnn.nn;
  * </pre>
  *
  * <p>Parameters (in this order): {@code wx} V × nh, {@code wh} nh × nh, {@code w} nh × V, {@code bh} nh,
- * {@code b} V ({@code w} and {@code b} are the blocks of one stacked (nh + 1) × V array); the matrices
+ * {@code b} V ({@code w} and {@code b} are the blocks of one stacked (nh + 1) × V array; a factored output,
+ * {@link HierarchicalSoftmax} or {@link ClassSoftmax}, replaces them by its own); the matrices
  * start at 0.2·U(−1, 1) from the seed (SPEC §1), the vectors at 0. It is
  * the SCRN's computation with no context units and a hidden bias ({@link RecurrentCore}), trained by
  * the same trainer.
@@ -31,18 +32,25 @@ public final class ElmanLanguageModel extends CoreLanguageModel {
     }
 
     /**
-     * An Elman language model whose output is a hierarchical softmax over {@code tree} (null: the full
-     * softmax): parameters {@code hv} ((V − 1) × nh, zero at the start) and {@code hb} (V − 1) replace
-     * {@code w} and {@code b} (see {@link HierarchicalSoftmax}).
+     * An Elman language model whose output is a hierarchical softmax over a {@link HuffmanTree}
+     * (parameters {@code hv} ((V − 1) × nh) and {@code hb} (V − 1), see {@link HierarchicalSoftmax}) or a
+     * class softmax over {@link WordClasses} ({@code cw} C × nh, {@code cb} C, {@code ow} V × nh,
+     * {@code ob} V, see {@link ClassSoftmax}) in place of {@code w} and {@code b}, all zero at the start;
+     * null gives the full softmax.
      */
-    public ElmanLanguageModel(int vocabularySize, int hiddenSize, long seed, HuffmanTree tree) {
+    public ElmanLanguageModel(int vocabularySize, int hiddenSize, long seed, OutputStructure output) {
         super(new RecurrentCore(checkSizes(vocabularySize, hiddenSize), hiddenSize, 0, vocabularySize,
-                RateMode.FIXED, 0f, OutputActivation.SOFTMAX, true, NAMES, true, seed, tree));
+                RateMode.FIXED, 0f, OutputActivation.SOFTMAX, true, NAMES, true, seed, output));
     }
 
-    /** The Huffman tree of a hierarchical softmax output, or null for the full softmax. */
+    /** The Huffman tree of a hierarchical softmax output, or null for another output. */
     public HuffmanTree tree() {
         return core.tree;
+    }
+
+    /** The word classes of a class softmax output, or null for another output. */
+    public WordClasses classes() {
+        return core.classes;
     }
 
     private static int checkSizes(int v, int nh) {
@@ -64,23 +72,37 @@ public final class ElmanLanguageModel extends CoreLanguageModel {
      * {@link #parameters()} holds), without building one.
      */
     public static java.util.LinkedHashMap<String, int[]> parameterShapes(int vocabularySize, int hiddenSize) {
-        return parameterShapes(vocabularySize, hiddenSize, false);
+        return parameterShapes(vocabularySize, hiddenSize, null);
     }
 
-    /** {@link #parameterShapes(int, int)} with the hierarchical softmax output when {@code hierarchical}. */
+    /**
+     * {@link #parameterShapes(int, int)} of a model whose output is built over {@code output} (a Huffman
+     * tree, word classes, or null for the full softmax).
+     */
     public static java.util.LinkedHashMap<String, int[]> parameterShapes(int vocabularySize, int hiddenSize,
-                                                                        boolean hierarchical) {
+                                                                        OutputStructure output) {
         java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
         m.put("wx", new int[] {vocabularySize, hiddenSize});
         m.put("wh", new int[] {hiddenSize, hiddenSize});
-        if (hierarchical) {
-            m.put("hv", new int[] {vocabularySize - 1, hiddenSize});
-            m.put("bh", new int[] {hiddenSize});
-            m.put("hb", new int[] {vocabularySize - 1});
-        } else {
-            m.put("w", new int[] {hiddenSize, vocabularySize});
-            m.put("bh", new int[] {hiddenSize});
-            m.put("b", new int[] {vocabularySize});
+        switch (OutputKind.of(output)) {
+            case HIERARCHICAL -> {
+                m.put("hv", new int[] {vocabularySize - 1, hiddenSize});
+                m.put("bh", new int[] {hiddenSize});
+                m.put("hb", new int[] {vocabularySize - 1});
+            }
+            case CLASS -> {
+                int classes = ((WordClasses) output).classes();
+                m.put("cw", new int[] {classes, hiddenSize});
+                m.put("ow", new int[] {vocabularySize, hiddenSize});
+                m.put("bh", new int[] {hiddenSize});
+                m.put("cb", new int[] {classes});
+                m.put("ob", new int[] {vocabularySize});
+            }
+            case FULL -> {
+                m.put("w", new int[] {hiddenSize, vocabularySize});
+                m.put("bh", new int[] {hiddenSize});
+                m.put("b", new int[] {vocabularySize});
+            }
         }
         return m;
     }

@@ -86,10 +86,7 @@ public final class HierarchicalSoftmax implements OutputLayer {
     private final class HsWorkspace implements Workspace {
         private final boolean first;
         private ShardGradients grads;              // hb; made on the first backward (a scoring workspace needs none)
-        private float[] nodeGrad;                  // shards after the first: their own (V − 1) × in rows of ∂hv
-        private int[] touched = new int[0];        // nodes whose rows of nodeGrad hold this batch's sums
-        private int touchedCount;
-        private boolean[] touchedMark;
+        private SparseRowGradients nodeGrads;      // ∂hv: the rows of the nodes on this batch's paths
         private float[] dz = new float[0];         // the rows' paths one after another: scale·w_r·(σ(z) − code)
         private float[] u = new float[0];          // the same places: s_n·z_n, then σ(s_n·z_n)
         private int[] rowTargets = new int[0];
@@ -177,29 +174,13 @@ public final class HierarchicalSoftmax implements OutputLayer {
         public void backward(int rows, float[] x, int xOff, int ldx, float[] dx, int dxOff, int lddx) {
             if (grads == null) {
                 grads = new ShardGradients(first, biases);
-                touchedMark = new boolean[words - 1];
-                touched = new int[words - 1];
-                if (!first) {
-                    nodeGrad = new float[vectors.size()];
-                }
+                nodeGrads = new SparseRowGradients(nodeRows, first);
             }
             float[] gb = grads.array(0);
             int gbOff = grads.offset(0);
             Arrays.fill(gb, gbOff, gbOff + biases.size(), 0f);
-            float[] gv;
-            if (first) {
-                nodeRows.beginGradient(); // zero the rows of the previous batch
-                gv = vectors.gradient();
-            } else {
-                gv = nodeGrad;
-                for (int i = 0; i < touchedCount; i++) {
-                    Arrays.fill(gv, touched[i] * in, (touched[i] + 1) * in, 0f);
-                }
-            }
-            for (int i = 0; i < touchedCount; i++) {
-                touchedMark[touched[i]] = false;
-            }
-            touchedCount = 0;
+            nodeGrads.begin(); // zero the rows of the previous batch
+            float[] gv = nodeGrads.array();
             float[] v = vectors.values();
             int vOff = vectors.offset();
             int[] nodes = tree.pathNodes();
@@ -217,13 +198,7 @@ public final class HierarchicalSoftmax implements OutputLayer {
                     int n = nodes[start + j];
                     float g = dz[count++];
                     Blas.axpy(in, g, v, vOff + n * in, dx, o);
-                    if (!touchedMark[n]) {
-                        touchedMark[n] = true;
-                        touched[touchedCount++] = n;
-                        if (first) {
-                            nodeRows.touch(n);
-                        }
-                    }
+                    nodeGrads.touch(n);
                     Blas.axpy(in, g, x, xOff + r * ldx, gv, n * in);
                     gb[gbOff + n] += g;
                 }
@@ -234,10 +209,7 @@ public final class HierarchicalSoftmax implements OutputLayer {
         @Override
         public void addGradientsTo(Workspace first) {
             grads.addTo(((HsWorkspace) first).grads);
-            for (int i = 0; i < touchedCount; i++) {
-                int n = touched[i];
-                nodeRows.addGradient(n, nodeGrad, n * in);
-            }
+            nodeGrads.addTo();
         }
 
         /** log P(w | x) of every word w for each row (rows × V from offset 0). */

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * word ids before higher ones, and older inner nodes before newer ones. The same counts always give
  * the same tree.
  */
-public final class HuffmanTree {
+public final class HuffmanTree implements OutputStructure {
     private final int words;
     private final long[] counts;
     private final int[] pathStart;   // word w's path is pathNodes[pathStart[w] .. pathStart[w+1])
@@ -95,7 +95,14 @@ public final class HuffmanTree {
         return counts.clone();
     }
 
+    /** {@link OutputKind#HIERARCHICAL}. */
+    @Override
+    public OutputKind kind() {
+        return OutputKind.HIERARCHICAL;
+    }
+
     /** The number of words V (the tree has V − 1 inner nodes). */
+    @Override
     public int words() {
         return words;
     }
@@ -118,6 +125,17 @@ public final class HuffmanTree {
     /** The branch taken at the j-th node of word w's path: 1 for the second child, 0 for the first. */
     public int code(int w, int j) {
         return pathCodes[pathStart[w] + j];
+    }
+
+    /** Trees built from the same counts are the same tree. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HuffmanTree other && Arrays.equals(counts, other.counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(counts);
     }
 
     /** Where word w's path starts in the flat arrays (for loops that read them directly). */

@@ -3,7 +3,8 @@ package dev.vecrnn.nn;
 /**
  * The output layer of a network: from input rows x (rows × in) to a distribution over {@code out}
  * classes per row, with the cross-entropy loss against integer targets. The full softmax
- * ({@link SoftmaxOutput}) is one implementation; hierarchical and class softmax are others.
+ * ({@link SoftmaxOutput}) is one implementation; the hierarchical softmax ({@link HierarchicalSoftmax}) and
+ * the class softmax ({@link ClassSoftmax}) are others.
  *
  * <p>The layer holds its parameters; the per-batch buffers live in a {@link Workspace}, one per shard
  * of a batch, so shards run at the same time.

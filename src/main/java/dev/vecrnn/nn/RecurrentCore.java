@@ -45,14 +45,20 @@ final class RecurrentCore {
     final OutputActivation activation;
     final Parameter xs, xh, sh, hh, ho, so, b, r, xr, br, bh;
     private final Parameter outWeight;     // [ho ; so ; b], (nh + ns + 1) × nout; ho, so and b are views of it
-    /** The hierarchical softmax's node vectors and biases (null with the full softmax, whose ho, so, b are null here). */
+    /** The hierarchical softmax's node vectors and biases (null with another output; then ho, so, b are null here). */
     final Parameter hv, hb;
-    /** The Huffman tree of a hierarchical softmax, or null for the full softmax. */
+    /** The class softmax's class vectors and biases, word vectors and biases (null with another output). */
+    final Parameter cw, cb, ow, ob;
+    /** What the output layer is built over: a Huffman tree, word classes, or null for the full softmax. */
+    final OutputStructure structure;
+    /** The Huffman tree of a hierarchical softmax, or null. */
     final HuffmanTree tree;
+    /** The word classes of a class softmax, or null. */
+    final WordClasses classes;
     final ParameterSet params;
     private final Parameter[] denseParams; // updated by dense SGD whatever the input kind
     private final EmbeddingRows[] tables;  // xs, xh, xr: sparse when the last gradient came from word ids
-    private final EmbeddingRows outputRows; // a hierarchical softmax's node vectors (sparse gradient), or null
+    private final EmbeddingRows outputRows; // hs node vectors or class-softmax word vectors (sparse gradient), or null
     private final EmbeddingRows xsRows, xhRows, xrRows;
     final SigmoidRecurrence recurrence;
     final OutputLayer output;
@@ -73,11 +79,12 @@ final class RecurrentCore {
 
     /**
      * @param names the parameter names in the order xs xh sh hh ho so b r xr br bh (null for an absent one)
-     * @param tree  the Huffman tree of a hierarchical softmax output (parameters {@code hv}, {@code hb}
-     *              instead of ho, so, b), or null for the full softmax
+     * @param structure the Huffman tree of a hierarchical softmax output (parameters {@code hv}, {@code hb}
+     *              instead of ho, so, b), the word classes of a class softmax ({@code cw cb ow ob}), or null
+     *              for the full softmax
      */
     RecurrentCore(int nin, int nh, int ns, int nout, RateMode rateMode, float alpha, OutputActivation activation,
-                  boolean hiddenBias, String[] names, boolean elmanInit, long seed, HuffmanTree tree) {
+                  boolean hiddenBias, String[] names, boolean elmanInit, long seed, OutputStructure structure) {
         long inputs = (long) nin * (nh + 2L * ns); // xs, xh and (matrix mode) xr
         long outputs = (long) (nh + ns + 1) * nout;
         HeapCheck.require(8 * (inputs + outputs + (long) nh * nh + (long) ns * nh), "a network of " + nin + " inputs, "
@@ -95,8 +102,18 @@ final class RecurrentCore {
         xh = new Parameter(names[1], nin, nh);
         sh = ctx ? new Parameter(names[2], ns, nh) : null;
         hh = new Parameter(names[3], nh, nh);
-        this.tree = tree;
-        if (tree == null) {
+        this.structure = structure;
+        this.tree = structure instanceof HuffmanTree t ? t : null;
+        this.classes = structure instanceof WordClasses c ? c : null;
+        if (structure != null && structure.words() != nout) {
+            throw new IllegalArgumentException("an output " + (tree != null ? "tree" : "class assignment") + " over "
+                    + structure.words() + " words for " + nout + " outputs");
+        }
+        cw = classes == null ? null : new Parameter("cw", classes.classes(), nh + ns);
+        cb = classes == null ? null : new Parameter("cb", classes.classes());
+        ow = classes == null ? null : new Parameter("ow", nout, nh + ns);
+        ob = classes == null ? null : new Parameter("ob", nout);
+        if (structure == null) {
             outWeight = new Parameter("[" + names[4] + (ctx ? " ; " + names[5] : "") + " ; " + names[6] + "]", ld, nout);
             ho = Parameter.view(names[4], outWeight, 0, nh, nout);
             so = ctx ? Parameter.view(names[5], outWeight, nh * nout, ns, nout) : null;
@@ -104,29 +121,26 @@ final class RecurrentCore {
             hv = null;
             hb = null;
         } else {
-            if (tree.words() != nout) {
-                throw new IllegalArgumentException("a Huffman tree over " + tree.words() + " words for " + nout + " outputs");
-            }
             outWeight = null;
             ho = null;
             so = null;
             b = null;
-            hv = new Parameter("hv", nout - 1, nh + ns);
-            hb = new Parameter("hb", nout - 1);
+            hv = tree == null ? null : new Parameter("hv", nout - 1, nh + ns);
+            hb = tree == null ? null : new Parameter("hb", nout - 1);
         }
         r = ctx && rateMode == RateMode.VECTOR ? new Parameter(names[7], ns) : null;
         xr = ctx && rateMode == RateMode.MATRIX ? new Parameter(names[8], nin, ns) : null;
         br = ctx && rateMode == RateMode.MATRIX ? new Parameter(names[9], ns) : null;
         bh = hiddenBias ? new Parameter(names[10], nh) : null;
         List<Parameter> all = new ArrayList<>();
-        for (Parameter p : new Parameter[] {xs, xh, sh, hh, ho, so, hv, bh, b, hb, r, xr, br}) {
+        for (Parameter p : new Parameter[] {xs, xh, sh, hh, ho, so, hv, cw, ow, bh, b, hb, cb, ob, r, xr, br}) {
             if (p != null) {
                 all.add(p);
             }
         }
         params = new ParameterSet(all.toArray(Parameter[]::new));
         List<Parameter> dense = new ArrayList<>();
-        for (Parameter p : new Parameter[] {sh, hh, outWeight, hb, r, br, bh}) {
+        for (Parameter p : new Parameter[] {sh, hh, outWeight, hb, cw, cb, ob, r, br, bh}) {
             if (p != null) {
                 dense.add(p);
             }
@@ -143,8 +157,18 @@ final class RecurrentCore {
         }
         tables = t.toArray(EmbeddingRows[]::new);
         recurrence = new SigmoidRecurrence(hh);
-        output = tree == null ? (OutputLayer) new SoftmaxOutput(outWeight, b, true) : new HierarchicalSoftmax(tree, hv, hb);
-        outputRows = tree == null ? null : ((HierarchicalSoftmax) output).nodeRows();
+        if (tree != null) {
+            HierarchicalSoftmax hs = new HierarchicalSoftmax(tree, hv, hb);
+            output = hs;
+            outputRows = hs.nodeRows();
+        } else if (classes != null) {
+            ClassSoftmax cs = new ClassSoftmax(classes, cw, cb, ow, ob);
+            output = cs;
+            outputRows = cs.wordRows();
+        } else {
+            output = new SoftmaxOutput(outWeight, b, true);
+            outputRows = null;
+        }
         rate = new float[ns];
         initialise(seed, alpha, elmanInit);
         shards[0] = new Shard(true);
@@ -341,8 +365,9 @@ final class RecurrentCore {
      * dOut (rows × nout, time-major like the input), as a single shard; the state advances.
      */
     void backwardFromOutputs(RecurrentState state, int steps, int[] ids, float[] x, float[] dOut) {
-        if (tree != null) {
-            throw new IllegalStateException("a hierarchical softmax has no loss over its outputs: train it on word targets");
+        if (structure != null) {
+            throw new IllegalStateException("a " + (tree != null ? "hierarchical" : "class") + " softmax has no loss over "
+                    + "its outputs: train it on word targets");
         }
         validate(state, steps, ids, x, null, false);
         if (dOut == null || dOut.length < (long) steps * state.streams() * nout) {

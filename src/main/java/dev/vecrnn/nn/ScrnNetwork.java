@@ -18,7 +18,10 @@ import dev.vecrnn.kernel.Activation;
  * the rate logits r̂, r = σ(r̂)) in the {@link RateMode#VECTOR} mode, or {@code xr} nin × ns and
  * {@code br} ns (r_t = σ(x_t·xr + br)) in the {@link RateMode#MATRIX} mode. {@code ho}, {@code so} and
  * {@code b} are the blocks of one stacked (nh + ns + 1) × nout array ({@link Parameter#offset()} says
- * where), so the output projection of [h ‖ s ‖ 1] is one product, bias included. Initialisation (theanets' rule, from the seed): every
+ * where), so the output projection of [h ‖ s ‖ 1] is one product, bias included. A language model may
+ * have a factored output instead ({@link #ScrnNetwork(ScrnConfig, long, OutputStructure)}): a
+ * {@link HierarchicalSoftmax} ({@code hv hb}) or a {@link ClassSoftmax} ({@code cw cb ow ob}) in place
+ * of {@code ho so b}. Initialisation (theanets' rule, from the seed): every
  * matrix N(0, 1/√(rows + cols)), r̂ ~ N(0, 1), the biases 0; the constant rates of the uniform and log
  * modes are drawn after them.
  *
@@ -50,21 +53,28 @@ public final class ScrnNetwork extends CoreLanguageModel {
     }
 
     /**
-     * An SCRN whose output is a hierarchical softmax over {@code tree} (null: the full softmax): the
-     * parameters {@code hv} ((V − 1) × (nh + ns), zero at the start) and {@code hb} (V − 1) replace
-     * {@code ho so b} (see {@link HierarchicalSoftmax}); it needs the softmax activation (a language model).
+     * An SCRN whose output is a hierarchical softmax over a {@link HuffmanTree} (the parameters
+     * {@code hv} ((V − 1) × (nh + ns)) and {@code hb} (V − 1), see {@link HierarchicalSoftmax}) or a class
+     * softmax over {@link WordClasses} ({@code cw} C × (nh + ns), {@code cb} C, {@code ow} V × (nh + ns),
+     * {@code ob} V, see {@link ClassSoftmax}) in place of {@code ho so b}, all zero at the start; null
+     * gives the full softmax. A factored output needs the softmax activation (a language model).
      */
-    public ScrnNetwork(ScrnConfig config, long seed, HuffmanTree tree) {
-        super(new RecurrentCore(check(config, tree).inputSize(), config.hiddenSize(), config.contextSize(),
+    public ScrnNetwork(ScrnConfig config, long seed, OutputStructure output) {
+        super(new RecurrentCore(check(config, output).inputSize(), config.hiddenSize(), config.contextSize(),
                 config.outputSize(), config.rateMode(), config.alpha(), config.activation(), false, NAMES, false, seed,
-                tree));
+                output));
         this.config = config;
         this.seed = seed;
     }
 
-    /** The Huffman tree of a hierarchical softmax output, or null for the full softmax. */
+    /** The Huffman tree of a hierarchical softmax output, or null for another output. */
     public HuffmanTree tree() {
         return core.tree;
+    }
+
+    /** The word classes of a class softmax output, or null for another output. */
+    public WordClasses classes() {
+        return core.classes;
     }
 
     /** The seed the network was initialised from (it also fixes the uniform and log modes' rates). */
@@ -78,24 +88,37 @@ public final class ScrnNetwork extends CoreLanguageModel {
      * before they allocate a model.
      */
     public static java.util.LinkedHashMap<String, int[]> parameterShapes(ScrnConfig c) {
-        return parameterShapes(c, false);
+        return parameterShapes(c, null);
     }
 
-    /** {@link #parameterShapes(ScrnConfig)} of an SCRN with the hierarchical softmax output when {@code hierarchical}. */
-    public static java.util.LinkedHashMap<String, int[]> parameterShapes(ScrnConfig c, boolean hierarchical) {
+    /**
+     * {@link #parameterShapes(ScrnConfig)} of an SCRN whose output is built over {@code output} (a
+     * Huffman tree, word classes, or null for the full softmax).
+     */
+    public static java.util.LinkedHashMap<String, int[]> parameterShapes(ScrnConfig c, OutputStructure output) {
         java.util.LinkedHashMap<String, int[]> m = new java.util.LinkedHashMap<>();
         int nin = c.inputSize(), nh = c.hiddenSize(), ns = c.contextSize(), nout = c.outputSize();
         m.put("xs", new int[] {nin, ns});
         m.put("xh", new int[] {nin, nh});
         m.put("sh", new int[] {ns, nh});
         m.put("hh", new int[] {nh, nh});
-        if (hierarchical) {
-            m.put("hv", new int[] {nout - 1, nh + ns});
-            m.put("hb", new int[] {nout - 1});
-        } else {
-            m.put("ho", new int[] {nh, nout});
-            m.put("so", new int[] {ns, nout});
-            m.put("b", new int[] {nout});
+        switch (OutputKind.of(output)) {
+            case HIERARCHICAL -> {
+                m.put("hv", new int[] {nout - 1, nh + ns});
+                m.put("hb", new int[] {nout - 1});
+            }
+            case CLASS -> {
+                int classes = ((WordClasses) output).classes();
+                m.put("cw", new int[] {classes, nh + ns});
+                m.put("ow", new int[] {nout, nh + ns});
+                m.put("cb", new int[] {classes});
+                m.put("ob", new int[] {nout});
+            }
+            case FULL -> {
+                m.put("ho", new int[] {nh, nout});
+                m.put("so", new int[] {ns, nout});
+                m.put("b", new int[] {nout});
+            }
         }
         if (c.rateMode() == RateMode.VECTOR) {
             m.put("r", new int[] {ns});
@@ -106,12 +129,13 @@ public final class ScrnNetwork extends CoreLanguageModel {
         return m;
     }
 
-    private static ScrnConfig check(ScrnConfig config, HuffmanTree tree) {
+    private static ScrnConfig check(ScrnConfig config, OutputStructure output) {
         if (config == null) {
             throw new IllegalArgumentException("config is null");
         }
-        if (tree != null && config.activation() != OutputActivation.SOFTMAX) {
-            throw new IllegalArgumentException("a hierarchical softmax output needs the softmax activation, not "
+        if (output != null && config.activation() != OutputActivation.SOFTMAX) {
+            throw new IllegalArgumentException("a " + (output.kind() == OutputKind.CLASS ? "class" : "hierarchical")
+                    + " softmax output needs the softmax activation, not "
                     + config.activation());
         }
         return config;

@@ -41,7 +41,7 @@ public final class ScrnStepper {
         this.u = new float[ns];
         this.z = new float[nh];
         this.r = new float[ns];
-        this.outWeightValues = core.tree == null ? core.output.parameters()[0].values() : null;
+        this.outWeightValues = core.structure == null ? core.output.parameters()[0].values() : null;
     }
 
     /** The state back to zero (h = 0, s = 0): the start of a new stream. */
@@ -148,11 +148,11 @@ public final class ScrnStepper {
         MatVec.addRowTimes(nin, width, x, xOff, w.values(), 0, width, dst, 0);
     }
 
-    private OutputLayer.Workspace treeScores; // a hierarchical softmax's one-row workspace, made on first use
+    private OutputLayer.Workspace treeScores; // a hierarchical or class softmax's one-row workspace, made on first use
 
-    /** pre = [h ‖ s ‖ 1]·[ho ; so ; b], or a hierarchical softmax's log-probabilities of every word. */
+    /** pre = [h ‖ s ‖ 1]·[ho ; so ; b], or a hierarchical or class softmax's log-probabilities of every word. */
     private void scores(float[] out, int oOff) {
-        if (core.tree != null) {
+        if (core.structure != null) {
             if (treeScores == null) {
                 treeScores = core.output.newWorkspace(false);
             }

@@ -132,9 +132,25 @@ class ModelFileTest {
     @Test
     void modelsWithAHierarchicalSoftmaxRoundTripWithTheirTree() throws IOException {
         long[] counts = {9, 1, 4, 4, 0, 7, 2, 3, 3};
-        dev.vecrnn.nn.HuffmanTree tree = new dev.vecrnn.nn.HuffmanTree(counts);
-        LanguageModel[] models = {new ScrnNetwork(ScrnConfig.languageModel(9, 5, 3, RateMode.VECTOR), 11, tree),
-            new ElmanLanguageModel(9, 4, 2, tree)};
+        roundTripsWithItsOutput(new dev.vecrnn.nn.HuffmanTree(counts), "hs");
+    }
+
+    @Test
+    void modelsWithAClassSoftmaxRoundTripWithTheirClasses() throws IOException {
+        long[] counts = {9, 1, 4, 4, 0, 7, 2, 3, 3};
+        dev.vecrnn.nn.WordClasses classes = dev.vecrnn.nn.WordClasses.byFrequency(counts);
+        assertEquals(3, classes.classes());
+        roundTripsWithItsOutput(classes, "class");
+        // the assignment itself is stored: one the frequency rule would never make loads as it is
+        dev.vecrnn.nn.WordClasses odd = new dev.vecrnn.nn.WordClasses(new int[] {1, 0, 1, 1, 0, 1, 1, 1, 1});
+        Path f = dir.resolve("odd.vrnn");
+        ModelFile.saveLanguageModel(f, new ElmanLanguageModel(9, 4, 2, odd), words(9, "<unk>"));
+        assertEquals(odd, ((ElmanLanguageModel) ModelFile.load(f).languageModel()).classes());
+    }
+
+    private void roundTripsWithItsOutput(dev.vecrnn.nn.OutputStructure structure, String id) throws IOException {
+        LanguageModel[] models = {new ScrnNetwork(ScrnConfig.languageModel(9, 5, 3, RateMode.VECTOR), 11, structure),
+            new ElmanLanguageModel(9, 4, 2, structure)};
         for (LanguageModel m : models) {
             java.util.Random rnd = new java.util.Random(5);
             for (Parameter p : m.parameters()) {
@@ -144,16 +160,18 @@ class ModelFileTest {
                 }
                 p.set(a);
             }
-            Path f = dir.resolve("hs.vrnn");
+            Path f = dir.resolve(id + ".vrnn");
             ModelFile.saveLanguageModel(f, m, words(9, "<unk>"));
             ModelFile.Loaded l = ModelFile.load(f);
-            assertEquals("hs", l.hyperparameters().get("output"));
+            assertEquals(id, l.hyperparameters().get("output"));
             LanguageModel r = l.languageModel();
+            assertEquals(structure, r instanceof ScrnNetwork s ? s.outputStructure()
+                    : ((ElmanLanguageModel) r).outputStructure());
             assertSameParameters(m.parameters(), r.parameters());
             int[] in = {0, 3, 5, 8, 1, 2}, tg = {3, 5, 8, 1, 2, 0};
             assertEquals(m.loss(m.newState(2), 3, in, tg), r.loss(r.newState(2), 3, in, tg), m.getClass().getSimpleName());
             byte[] bytes = Files.readAllBytes(f);
-            Path g = dir.resolve("hs-flip.vrnn");
+            Path g = dir.resolve(id + "-flip.vrnn");
             for (int i = 0; i < bytes.length; i += 3) {
                 byte[] b = bytes.clone();
                 b[i] ^= 0x10;
@@ -175,9 +193,16 @@ class ModelFileTest {
         }
         assertShapes(ElmanLanguageModel.parameterShapes(8, 5), new ElmanLanguageModel(8, 5, 1).parameters());
         dev.vecrnn.nn.HuffmanTree tree = new dev.vecrnn.nn.HuffmanTree(new long[] {3, 1, 2, 2, 5, 1, 1, 4});
-        assertShapes(ElmanLanguageModel.parameterShapes(8, 5, true), new ElmanLanguageModel(8, 5, 1, tree).parameters());
+        assertShapes(ElmanLanguageModel.parameterShapes(8, 5, tree), new ElmanLanguageModel(8, 5, 1, tree).parameters());
         ScrnConfig hs = ScrnConfig.languageModel(8, 5, 3, RateMode.MATRIX);
-        assertShapes(ScrnNetwork.parameterShapes(hs, true), new ScrnNetwork(hs, 1, tree).parameters());
+        assertShapes(ScrnNetwork.parameterShapes(hs, tree), new ScrnNetwork(hs, 1, tree).parameters());
+        dev.vecrnn.nn.WordClasses classes = dev.vecrnn.nn.WordClasses.byFrequency(new long[] {3, 1, 2, 2, 5, 1, 1, 4});
+        assertShapes(ElmanLanguageModel.parameterShapes(8, 5, classes),
+                new ElmanLanguageModel(8, 5, 1, classes).parameters());
+        for (RateMode m : RateMode.values()) {
+            ScrnConfig sc = ScrnConfig.languageModel(8, 5, 3, m);
+            assertShapes(ScrnNetwork.parameterShapes(sc, classes), new ScrnNetwork(sc, 1, classes).parameters());
+        }
     }
 
     static void assertShapes(java.util.Map<String, int[]> shapes, ParameterSet params) {

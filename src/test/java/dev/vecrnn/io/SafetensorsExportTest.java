@@ -91,4 +91,33 @@ class SafetensorsExportTest {
         assertTrue(e.getMessage().contains("holds a model of kind elman-lm, the model is of kind scrn"), e.getMessage());
         assertArrayEquals(before, m.parameters().get("xs").get());
     }
+
+    @Test
+    void aClassSoftmaxTravelsWithItsClassesAndOtherClassesAreRefused() throws IOException {
+        dev.vecrnn.nn.WordClasses classes = dev.vecrnn.nn.WordClasses.byFrequency(new long[] {9, 1, 4, 4, 0, 7}, 3);
+        Path f = dir.resolve("class.vrnn");
+        ModelFile.saveLanguageModel(f, new ElmanLanguageModel(6, 4, 1, classes), ModelFileTest.words(6, "<unk>"));
+        ModelFile.Loaded m = ModelFile.load(f);
+        Path st = dir.resolve("class.safetensors");
+        SafetensorsExport.export(st, m);
+        Safetensors.Contents c = Safetensors.read(st);
+        assertEquals(List.of("wx", "wh", "cw", "ow", "bh", "cb", "ob"), new ArrayList<>(c.tensors().keySet()));
+        assertArrayEquals(new int[] {classes.classes(), 4}, c.tensors().get("cw").shape());
+        assertArrayEquals(new int[] {6, 4}, c.tensors().get("ow").shape());
+        StringBuilder want = new StringBuilder("[");
+        for (int w = 0; w < 6; w++) {
+            want.append(w > 0 ? "," : "").append(classes.classOf(w));
+        }
+        assertEquals(want.append(']').toString(), c.metadata().get("vecrnn.word_classes"));
+        assertTrue(c.metadata().get("vecrnn.hyperparameters").contains("\"output\":\"class\""));
+        SafetensorsExport.importInto(ModelFile.load(f), st); // its own classes: accepted
+        // the same shapes over other classes would put every word's vectors under another class
+        dev.vecrnn.nn.WordClasses other = new dev.vecrnn.nn.WordClasses(new int[] {2, 1, 0, 1, 0, 2});
+        assertEquals(classes.classes(), other.classes());
+        Path g = dir.resolve("other.vrnn");
+        ModelFile.saveLanguageModel(g, new ElmanLanguageModel(6, 4, 1, other), ModelFileTest.words(6, "<unk>"));
+        ModelFile.Loaded o = ModelFile.load(g);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsExport.importInto(o, st));
+        assertTrue(e.getMessage().contains("word classes differ"), e.getMessage());
+    }
 }

@@ -225,6 +225,28 @@ class HierarchicalSoftmaxTest {
         }
     }
 
+    @Test
+    void theModelsGradientsMatchFiniteDifferencesOfADoublePrecisionReference() {
+        long[] counts = new long[13];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = 1 + (i * 7) % 5;
+        }
+        HuffmanTree tree = new HuffmanTree(counts);
+        ClassSoftmaxTest.assertModelGradientsMatchTheReference(tree, (x, off, in, p, t) -> {
+            double[] hv = p.get("hv"), hb = p.get("hb");
+            double lp = 0;
+            for (int j = 0; j < tree.depth(t); j++) {
+                int n = tree.node(t, j);
+                double z = hb[n];
+                for (int i = 0; i < in; i++) {
+                    z += x[off + i] * hv[n * in + i];
+                }
+                lp += HierarchicalSoftmax.logSigmoid(tree.code(t, j) == 1 ? z : -z);
+            }
+            return lp;
+        });
+    }
+
     static double[] toDouble(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {

@@ -77,6 +77,54 @@ class LanguageModelLearningTest {
     }
 
     @Test
+    void bothModelsWithAClassSoftmaxLearnAGeneratedCorpusFarBelowItsUnigramPerplexity() {
+        int v = 17;
+        int[] train = markovCorpus(1, 6000, v), valid = markovCorpus(2, 800, v), test = markovCorpus(3, 800, v);
+        long[] counts = new long[v];
+        for (int t : train) {
+            counts[t]++;
+        }
+        dev.vecrnn.nn.WordClasses classes = dev.vecrnn.nn.WordClasses.byFrequency(counts);
+        assertTrue(classes.classes() > 1);
+        double unigram = unigramPerplexity(train, test, v);
+        for (LanguageModel m : new LanguageModel[] {
+            new ScrnNetwork(ScrnConfig.languageModel(v, 16, 8, RateMode.VECTOR), 7, classes),
+            new ElmanLanguageModel(v, 16, 7, classes)}) {
+            LanguageModelTrainingResult r = new LanguageModelTrainer(options(6)).train(m, train, valid, test);
+            assertTrue(r.testPerplexity() < unigram / 4, m.getClass().getSimpleName() + " (class): test perplexity "
+                    + r.testPerplexity() + " vs unigram " + unigram);
+        }
+    }
+
+    @Test
+    void aClassSoftmaxModelIsTheSameOnAnyThreadCount() {
+        int v = 13;
+        int[] train = markovCorpus(4, 3000, v), valid = markovCorpus(5, 300, v);
+        long[] counts = new long[v];
+        for (int t : train) {
+            counts[t]++;
+        }
+        dev.vecrnn.nn.WordClasses classes = dev.vecrnn.nn.WordClasses.byFrequency(counts);
+        double[] ppl = new double[2];
+        float[][] ow = new float[2][];
+        int before = dev.vecrnn.kernel.Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                dev.vecrnn.kernel.Parallel.setThreads(threads);
+                ScrnNetwork m = new ScrnNetwork(ScrnConfig.languageModel(v, 8, 4, RateMode.VECTOR), 3, classes);
+                LanguageModelTrainingResult r = new LanguageModelTrainer(options(2).withStreams(40))
+                        .train(m, train, valid, null);
+                ppl[threads - 1] = r.bestValidPerplexity();
+                ow[threads - 1] = m.parameters().get("ow").get();
+            }
+        } finally {
+            dev.vecrnn.kernel.Parallel.setThreads(before);
+        }
+        assertEquals(ppl[0], ppl[1]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ow[0], ow[1]);
+    }
+
+    @Test
     void theSameSeedGivesTheSameModelOnAnyThreadCount() {
         int v = 13;
         int[] train = markovCorpus(4, 3000, v), valid = markovCorpus(5, 300, v);
