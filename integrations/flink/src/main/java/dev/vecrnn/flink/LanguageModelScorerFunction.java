@@ -8,7 +8,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.tuple.Tuple5;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -30,20 +30,24 @@ import java.time.Duration;
  * <p>Use it on a stream keyed by {@link WordEvent#keyOrEmpty()} ({@link VecrnnStreams#score}). The
  * model is loaded from the {@link ModelSource} once per parallel task; per key it keeps one value of
  * explicit type: the recurrent state before the previous word ([h ‖ s], nh + ns floats), the previous
- * word's id, the key's position and its summed surprisal.
+ * word's id, the key's position, and the length and summed surprisal of its history.
  *
  * <p><b>Bad events never fail the job.</b> An unknown word (and a null word) is scored as the model's
  * {@code <unk>} (counted in {@code vecrnnUnknownWords}), as the library's readers map it; a key
  * without state (new, or dropped by the state TTL) starts a fresh history at position 0; a saved state
- * that does not fit the model is counted in {@code vecrnnStateResets} and starts a fresh history
- * (keeping its position).
+ * that does not fit the model (one written with another model file) is counted in
+ * {@code vecrnnStateResets} and starts a fresh history, keeping its position (so (key, position) stays
+ * unique); the running perplexity is then over the new history.
  */
 public class LanguageModelScorerFunction extends KeyedProcessFunction<String, WordEvent, WordScore> {
     private static final long serialVersionUID = 1L;
 
-    /** The per-key state: (state before the previous word, previous word id, position, summed surprisal). */
-    static final TypeInformation<Tuple4<float[], Integer, Long, Double>> STATE_TYPE = Types.TUPLE(
-            Types.PRIMITIVE_ARRAY(Types.FLOAT), Types.INT, Types.LONG, Types.DOUBLE);
+    /**
+     * The per-key state: (state before the previous word, previous word id, position in the key's
+     * stream, words in the history, their summed surprisal).
+     */
+    static final TypeInformation<Tuple5<float[], Integer, Long, Long, Double>> STATE_TYPE = Types.TUPLE(
+            Types.PRIMITIVE_ARRAY(Types.FLOAT), Types.INT, Types.LONG, Types.LONG, Types.DOUBLE);
 
     private final ModelSource modelSource;
     private Duration stateTtl;
@@ -53,7 +57,7 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
     private transient int eos;
     private transient RecurrentState recurrent;
     private transient float[] logits;
-    private transient ValueState<Tuple4<float[], Integer, Long, Double>> state;
+    private transient ValueState<Tuple5<float[], Integer, Long, Long, Double>> state;
     private transient Counter unknownWords, stateResets;
 
     public LanguageModelScorerFunction(ModelSource modelSource) {
@@ -96,10 +100,10 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
 
     @Override
     public void processElement(WordEvent event, Context ctx, Collector<WordScore> out) throws Exception {
-        Tuple4<float[], Integer, Long, Double> s = state.value();
+        Tuple5<float[], Integer, Long, Long, Double> s = state.value();
         if (s == null || !restore(s)) {
             long position = s != null && s.f2 != null && s.f2 >= 0 ? s.f2 : 0L;
-            s = Tuple4.of(new float[recurrent.stateSize()], eos, position, 0.0);
+            s = Tuple5.of(new float[recurrent.stateSize()], eos, position, 0L, 0.0);
             recurrent.reset();
         }
         String word;
@@ -118,19 +122,20 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
         model.step(recurrent, s.f1, logits); // reads the previous word: logits predict this one
         double surprisal = Surprisal.of(logits, model.vocabularySize(), id);
         recurrent.saveState(0, s.f0, 0);
-        long position = s.f2;
-        double sum = s.f3 + surprisal;
+        long position = s.f2, words = s.f3 + 1;
+        double sum = s.f4 + surprisal;
         s.f1 = id;
         s.f2 = position + 1;
-        s.f3 = sum;
+        s.f3 = words;
+        s.f4 = sum;
         state.update(s);
-        out.collect(new WordScore(ctx.getCurrentKey(), position, word, surprisal, Math.exp(sum / (position + 1))));
+        out.collect(new WordScore(ctx.getCurrentKey(), position, word, surprisal, Math.exp(sum / words)));
     }
 
-    private boolean restore(Tuple4<float[], Integer, Long, Double> s) {
+    private boolean restore(Tuple5<float[], Integer, Long, Long, Double> s) {
         try {
             if (s.f1 == null || s.f1 < 0 || s.f1 >= model.vocabularySize() || s.f2 == null || s.f2 < 0
-                    || s.f3 == null || s.f0 == null || s.f0.length != recurrent.stateSize()) {
+                    || s.f3 == null || s.f3 < 0 || s.f4 == null || s.f0 == null || s.f0.length != recurrent.stateSize()) {
                 throw new IllegalArgumentException("saved state of another shape");
             }
             recurrent.restoreState(0, s.f0, 0);

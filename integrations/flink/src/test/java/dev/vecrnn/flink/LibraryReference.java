@@ -57,6 +57,12 @@ final class LibraryReference {
     }
 
     static Map<String, String> score(Path modelFile, List<WordEvent> events) throws IOException {
+        return score(modelFile, events, Map.of());
+    }
+
+    /** As {@link #score(Path, List)}, each key's positions starting at {@code firstPositions} (default 0). */
+    static Map<String, String> score(Path modelFile, List<WordEvent> events, Map<String, Long> firstPositions)
+            throws IOException {
         ModelFile.Loaded loaded = ModelFile.load(modelFile);
         LanguageModel model = loaded.languageModel();
         Vocabulary words = loaded.words();
@@ -68,7 +74,7 @@ final class LibraryReference {
             RecurrentState state = model.newState(1);
             model.step(state, words.id(Vocabulary.LM_EOS), logits);  // a history starts after <eos>
             double sum = 0;
-            long position = 0;
+            long first = firstPositions.getOrDefault(key, 0L), position = first;
             for (WordEvent ev : e.getValue()) {
                 String word = ev.endOfSentence ? Vocabulary.LM_EOS : ev.word == null ? "" : ev.word;
                 int id = words.idOrUnknown(word);
@@ -81,7 +87,7 @@ final class LibraryReference {
                 }
                 double surprisal = Math.log(z) + max - logits[id];
                 sum += surprisal;
-                put(out, new WordScore(key, position, word, surprisal, Math.exp(sum / (position + 1))), key, position);
+                put(out, new WordScore(key, position, word, surprisal, Math.exp(sum / (position - first + 1))), key, position);
                 position++;
                 model.step(state, id, logits);
             }

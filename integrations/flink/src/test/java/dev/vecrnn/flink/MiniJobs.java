@@ -22,10 +22,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.function.SerializableFunction;
 
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -113,6 +118,26 @@ final class MiniJobs {
                 }
             };
         }
+    }
+
+    /**
+     * Waits until the run's sink holds {@code count} results of keys other than {@code ignoredKey}, then
+     * stops the job with a (canonical) savepoint in {@code dir}.
+     *
+     * @return the savepoint's path
+     */
+    static String stopWithSavepointAfter(JobClient job, String run, String ignoredKey, int count, Path dir)
+            throws Exception {
+        Map<String, String> results = RESULTS.get(run);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (results.keySet().stream().filter(k -> !k.startsWith(ignoredKey + "#")).count() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the job did not emit " + count + " results in 60 s");
+            }
+            Thread.sleep(20);
+        }
+        return job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
     }
 
     /** Runs which already failed once ({@link FailOnce}). */

@@ -2,8 +2,6 @@ package dev.vecrnn.flink;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,15 +145,8 @@ class OperatorsOnMiniClusterTest {
         String run = UUID.randomUUID().toString();
         StreamExecutionEnvironment env1 = MiniJobs.environment(backend, 2, null);
         wire.apply(MiniJobs.source(env1, first, idle, 2000, WORD_EVENT, "source-1")).sinkTo(MiniJobs.sink(run, key));
-        JobClient job1 = env1.executeAsync();
-        Map<String, String> results = MiniJobs.RESULTS.get(run);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (results.keySet().stream().filter(k -> !k.startsWith("~idle#")).count() < outputsOfFirst) {
-            assertTrue(System.nanoTime() < deadline, "job 1 emitted the outputs of the first half in time");
-            Thread.sleep(20);
-        }
-        String savepoint = job1.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        String savepoint = MiniJobs.stopWithSavepointAfter(env1.executeAsync(), run, idle.key, outputsOfFirst,
+                dir.resolve("savepoints"));
 
         StreamExecutionEnvironment env2 = MiniJobs.environment(backend, 1, savepoint);
         wire.apply(MiniJobs.source(env2, second, null, 1e6, WORD_EVENT, "source-2")).sinkTo(MiniJobs.sink(run, key));
