@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Steps each key's stream of feature vectors through a one-step SCRN cell ({@link ScrnStepper}, dense
@@ -52,12 +53,12 @@ public class DenseStepperFunction extends KeyedProcessFunction<String, FeatureEv
     private transient Counter rejectedEvents, stateResets;
 
     public DenseStepperFunction(ModelSource modelSource) {
-        this.modelSource = java.util.Objects.requireNonNull(modelSource, "modelSource");
+        this.modelSource = Objects.requireNonNull(modelSource, "modelSource");
     }
 
     /** Drops a key's state when it has not been written for {@code ttl}; its next event starts afresh. */
     public DenseStepperFunction withStateTtl(Duration ttl) {
-        this.stateTtl = KeyState.checkTtl(ttl);
+        this.stateTtl = KeyStateDescriptors.checkTtl(ttl);
         return this;
     }
 
@@ -83,7 +84,7 @@ public class DenseStepperFunction extends KeyedProcessFunction<String, FeatureEv
         inputSize = net.config().inputSize();
         outputSize = net.config().outputSize();
         out = new float[outputSize];
-        state = getRuntimeContext().getState(KeyState.descriptor("vecrnn-dense", STATE_TYPE, stateTtl));
+        state = getRuntimeContext().getState(KeyStateDescriptors.descriptor("vecrnn-dense", STATE_TYPE, stateTtl));
         rejectedEvents = getRuntimeContext().getMetricGroup().counter("vecrnnRejectedEvents");
         stateResets = getRuntimeContext().getMetricGroup().counter("vecrnnStateResets");
     }

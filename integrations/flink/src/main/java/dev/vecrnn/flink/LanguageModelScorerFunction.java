@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Scores each key's stream of words with a vecrnn language model (an SCRN or an Elman LM): for the
@@ -61,12 +62,12 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
     private transient Counter unknownWords, stateResets;
 
     public LanguageModelScorerFunction(ModelSource modelSource) {
-        this.modelSource = java.util.Objects.requireNonNull(modelSource, "modelSource");
+        this.modelSource = Objects.requireNonNull(modelSource, "modelSource");
     }
 
     /** Drops a key's state when it has not been written for {@code ttl}; its next word starts afresh. */
     public LanguageModelScorerFunction withStateTtl(Duration ttl) {
-        this.stateTtl = KeyState.checkTtl(ttl);
+        this.stateTtl = KeyStateDescriptors.checkTtl(ttl);
         return this;
     }
 
@@ -93,7 +94,7 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
         }
         recurrent = model.newState(1);
         logits = new float[model.vocabularySize()];
-        state = getRuntimeContext().getState(KeyState.descriptor("vecrnn-lm", STATE_TYPE, stateTtl));
+        state = getRuntimeContext().getState(KeyStateDescriptors.descriptor("vecrnn-lm", STATE_TYPE, stateTtl));
         unknownWords = getRuntimeContext().getMetricGroup().counter("vecrnnUnknownWords");
         stateResets = getRuntimeContext().getMetricGroup().counter("vecrnnStateResets");
     }

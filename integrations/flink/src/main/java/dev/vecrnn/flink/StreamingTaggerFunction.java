@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Tags each key's stream of words as it arrives with a vecrnn Elman tagger ({@link StreamingTagger}):
@@ -50,12 +51,12 @@ public class StreamingTaggerFunction extends KeyedProcessFunction<String, WordEv
     private transient Counter unknownWords, stateResets;
 
     public StreamingTaggerFunction(ModelSource modelSource) {
-        this.modelSource = java.util.Objects.requireNonNull(modelSource, "modelSource");
+        this.modelSource = Objects.requireNonNull(modelSource, "modelSource");
     }
 
     /** Drops a key's state when it has not been written for {@code ttl}; its next word starts afresh. */
     public StreamingTaggerFunction withStateTtl(Duration ttl) {
-        this.stateTtl = KeyState.checkTtl(ttl);
+        this.stateTtl = KeyStateDescriptors.checkTtl(ttl);
         return this;
     }
 
@@ -73,7 +74,7 @@ public class StreamingTaggerFunction extends KeyedProcessFunction<String, WordEv
         tagger = loaded.tagger().newStreamingTagger();
         vocabulary = loaded.taggingVocabulary();
         flushed = new int[tagger.lag()];
-        state = getRuntimeContext().getState(KeyState.descriptor("vecrnn-tagger", STATE_TYPE, stateTtl));
+        state = getRuntimeContext().getState(KeyStateDescriptors.descriptor("vecrnn-tagger", STATE_TYPE, stateTtl));
         unknownWords = getRuntimeContext().getMetricGroup().counter("vecrnnUnknownWords");
         stateResets = getRuntimeContext().getMetricGroup().counter("vecrnnStateResets");
     }

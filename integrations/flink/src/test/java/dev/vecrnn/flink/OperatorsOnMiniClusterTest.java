@@ -37,7 +37,7 @@ class OperatorsOnMiniClusterTest {
 
     @TempDir
     static Path dir;
-    static Path tagger, scrn, elmanLm, dense;
+    static Path tagger, taggerWithoutLag, scrn, elmanLm, dense;
 
     static final TypeInformation<WordEvent> WORD_EVENT = Types.POJO(WordEvent.class);
     static final TypeInformation<FeatureEvent> FEATURE_EVENT = Types.POJO(FeatureEvent.class);
@@ -48,6 +48,7 @@ class OperatorsOnMiniClusterTest {
     @BeforeAll
     static void models() throws Exception {
         tagger = TestModels.tagger(dir);
+        taggerWithoutLag = TestModels.tagger(dir, 1);
         scrn = TestModels.scrnLanguageModel(dir);
         elmanLm = TestModels.elmanLanguageModel(dir);
         dense = TestModels.denseScrn(dir);
@@ -89,8 +90,11 @@ class OperatorsOnMiniClusterTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void taggerEqualsTheLibraryKeyByKey(String backend) throws Exception {
         List<WordEvent> events = StreamFixtures.wordEvents(40, 4, 1);
-        Map<String, String> expected = new TreeMap<>(LibraryReference.tag(tagger, events));
-        assertEquals(expected, run(backend, events, WORD_EVENT, 1e6, -1, tagWith(tagger), TAG_KEY));
+        for (Path model : new Path[] {tagger, taggerWithoutLag}) {
+            Map<String, String> expected = new TreeMap<>(LibraryReference.tag(model, events));
+            assertEquals(expected, run(backend, events, WORD_EVENT, 1e6, -1, tagWith(model), TAG_KEY),
+                    model.getFileName().toString());
+        }
     }
 
     @ParameterizedTest
@@ -116,12 +120,12 @@ class OperatorsOnMiniClusterTest {
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aFailureMidStreamRestartsFromTheCheckpointWithTheSameResults(String backend) throws Exception {
-        // ~1000 events at 800 a second: checkpoints complete before the failure at event 400
+        // ~1000 events at 500 a second: checkpoints complete before the failure at event 400
         List<WordEvent> events = StreamFixtures.wordEvents(40, 4, 4);
         assertEquals(new TreeMap<>(LibraryReference.tag(tagger, events)),
-                run(backend, events, WORD_EVENT, 800, 400, tagWith(tagger), TAG_KEY), "tagger");
+                run(backend, events, WORD_EVENT, 500, 400, tagWith(tagger), TAG_KEY), "tagger");
         assertEquals(new TreeMap<>(LibraryReference.score(scrn, events)),
-                run(backend, events, WORD_EVENT, 800, 400, scoreWith(scrn), SCORE_KEY), "SCRN scorer");
+                run(backend, events, WORD_EVENT, 500, 400, scoreWith(scrn), SCORE_KEY), "SCRN scorer");
     }
 
     @ParameterizedTest

@@ -33,15 +33,20 @@ final class TestModels {
 
     /** A tagger (cs = 5, lag 2) over WORDS − 1 known words and {@code <UNK>}, every parameter random. */
     static Path tagger(Path dir) throws IOException {
+        return tagger(dir, 5);
+    }
+
+    /** A tagger with context window cs (lag (cs − 1)/2), as {@link #tagger(Path)}. */
+    static Path tagger(Path dir, int cs) throws IOException {
         List<String> words = new ArrayList<>();
         for (int i = 0; i < WORDS - 1; i++) {
             words.add(knownWord(i));
         }
         words.add(Vocabulary.TAGGER_UNK);
         List<String> labels = List.of("O", "B-a", "I-a", "B-b", "I-b");
-        ElmanTagger tagger = new ElmanTagger(new ElmanConfig(WORDS, LABELS, 4, 5, 8), 7);
+        ElmanTagger tagger = new ElmanTagger(new ElmanConfig(WORDS, LABELS, 4, cs, 8), 7);
         randomize(tagger.parameters().get("bh"), tagger.parameters().get("b"), tagger.parameters().get("h0"));
-        Path file = dir.resolve("tagger.vrnn");
+        Path file = dir.resolve("tagger-cs" + cs + ".vrnn");
         ModelFile.saveTagger(file, tagger, new TaggingVocabulary(Vocabulary.of(words, Vocabulary.TAGGER_UNK),
                 Vocabulary.of(labels, null), WordNormalizer.NONE));
         return file;

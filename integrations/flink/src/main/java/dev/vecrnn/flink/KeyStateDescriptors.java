@@ -12,8 +12,8 @@ import java.time.Duration;
  * is dropped once it has not been written for that long (processing time), and an expired state is
  * never read back, so the key's next event starts a fresh stream.
  */
-final class KeyState {
-    private KeyState() {
+final class KeyStateDescriptors {
+    private KeyStateDescriptors() {
     }
 
     static <T> ValueStateDescriptor<T> descriptor(String name, TypeInformation<T> type, Duration ttl) {
