@@ -1,7 +1,10 @@
 package dev.vecrnn.flink;
 
 import dev.vecrnn.io.ModelFile;
+import dev.vecrnn.kernel.Vectorization;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -17,6 +20,7 @@ import java.util.Objects;
  */
 public final class ModelSource implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSource.class);
 
     private final String path;
     private final String cacheName;
@@ -37,13 +41,24 @@ public final class ModelSource implements Serializable {
     }
 
     /**
-     * Reads and checks the model file.
+     * Reads and checks the model file, and logs which file and which kernels the task uses (a warning
+     * when the Vector API module is missing and the kernels run their plain-Java path).
      *
      * @throws IOException naming the file when it is missing or not a valid model file
      */
     public ModelFile.Loaded load(RuntimeContext context) throws IOException {
         Path file = cacheName == null ? Path.of(path) : context.getDistributedCache().getFile(cacheName).toPath();
-        return ModelFile.load(file);
+        ModelFile.Loaded loaded = ModelFile.load(file);
+        String task = context.getTaskInfo().getTaskNameWithSubtasks();
+        if (Vectorization.simdActive()) {
+            LOG.info("{}: loaded {} ({} model); vecrnn kernels: {}", task, this, loaded.kind().id(),
+                    Vectorization.describe());
+        } else {
+            LOG.warn("{}: loaded {} ({} model); vecrnn kernels run plain Java ({}): start the task managers with"
+                    + " --add-modules jdk.incubator.vector (env.java.opts.all) for SIMD", task, this,
+                    loaded.kind().id(), Vectorization.disabledReason());
+        }
+        return loaded;
     }
 
     @Override
