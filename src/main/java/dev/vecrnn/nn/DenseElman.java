@@ -115,6 +115,40 @@ public final class DenseElman {
             Softmax.softmaxRows(1, nout, probsOut, pOff, nout);
         }
 
+        /** hiddenSize: the floats of the state in {@link #saveState} and {@link #restoreState}. */
+        public int stateSize() {
+            return nh;
+        }
+
+        /**
+         * Writes the state h_t into dst[off .. off + {@link #stateSize()}), to be kept outside the
+         * stepper and given back with {@link #restoreState} (the same as {@link #hidden}, checked).
+         *
+         * @throws IllegalArgumentException for a view outside dst
+         */
+        public void saveState(float[] dst, int off) {
+            checkStateView(dst, off, "dst");
+            System.arraycopy(h, 0, dst, off, nh);
+        }
+
+        /**
+         * Sets the state h_t from src[off .. off + {@link #stateSize()}); the next step continues from it
+         * bit-identically. Allocation-free.
+         *
+         * @throws IllegalArgumentException for a view outside src (the state is unchanged then)
+         */
+        public void restoreState(float[] src, int off) {
+            checkStateView(src, off, "src");
+            System.arraycopy(src, off, h, 0, nh);
+        }
+
+        private void checkStateView(float[] a, int off, String name) {
+            if (a == null || off < 0 || (long) off + nh > a.length) {
+                throw new IllegalArgumentException(name + " needs " + nh + " floats at offset " + off
+                        + (a == null ? " (null)" : " (length " + a.length + ")"));
+            }
+        }
+
         /** Copies the current state h_t (hiddenSize floats) into out[off..]. */
         public void hidden(float[] out, int off) {
             System.arraycopy(h, 0, out, off, nh);

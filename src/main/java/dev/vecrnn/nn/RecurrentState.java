@@ -82,6 +82,46 @@ public final class RecurrentState {
         System.arraycopy(other.context, 0, context, 0, context.length);
     }
 
+    /** hiddenSize + contextSize: the floats of one stream's state in {@link #saveState} and {@link #restoreState}. */
+    public int stateSize() {
+        return hiddenSize + contextSize;
+    }
+
+    /**
+     * Writes stream {@code stream}'s state, its hidden row then its context row, into
+     * dst[off .. off + {@link #stateSize()}). Allocation-free.
+     *
+     * @throws IllegalArgumentException for a stream outside [0, streams) or a view outside dst
+     */
+    public void saveState(int stream, float[] dst, int off) {
+        checkStreamView(stream, dst, off, "dst");
+        System.arraycopy(hidden, stream * hiddenSize, dst, off, hiddenSize);
+        System.arraycopy(context, stream * contextSize, dst, off + hiddenSize, contextSize);
+    }
+
+    /**
+     * Sets stream {@code stream}'s state from src[off .. off + {@link #stateSize()}), laid out as
+     * {@link #saveState} writes it. Allocation-free.
+     *
+     * @throws IllegalArgumentException for a stream outside [0, streams) or a view outside src (nothing
+     *                                  is changed then)
+     */
+    public void restoreState(int stream, float[] src, int off) {
+        checkStreamView(stream, src, off, "src");
+        System.arraycopy(src, off, hidden, stream * hiddenSize, hiddenSize);
+        System.arraycopy(src, off + hiddenSize, context, stream * contextSize, contextSize);
+    }
+
+    private void checkStreamView(int stream, float[] a, int off, String name) {
+        if (stream < 0 || stream >= streams) {
+            throw new IllegalArgumentException("stream " + stream + " outside [0, " + streams + ")");
+        }
+        if (a == null || off < 0 || (long) off + stateSize() > a.length) {
+            throw new IllegalArgumentException(name + " needs " + stateSize() + " floats at offset " + off
+                    + (a == null ? " (null)" : " (length " + a.length + ")"));
+        }
+    }
+
     @Override
     public String toString() {
         return "RecurrentState[" + streams + " streams, hidden " + hiddenSize + ", context " + contextSize + "]";

@@ -173,6 +173,41 @@ public final class ScrnStepper {
         System.arraycopy(hs, nh, out, off, ns);
     }
 
+    /** hiddenSize + contextSize: the floats of the state in {@link #saveState} and {@link #restoreState}. */
+    public int stateSize() {
+        return nh + ns;
+    }
+
+    /**
+     * Writes the state [h ‖ s] into dst[off .. off + {@link #stateSize()}), so that it can be kept
+     * outside the stepper (a stream processor's per-key state); a stepper of the same model that
+     * restores it continues bit-identically. Allocation-free.
+     *
+     * @throws IllegalArgumentException for a view outside dst
+     */
+    public void saveState(float[] dst, int off) {
+        checkStateView(dst, off, "dst");
+        System.arraycopy(hs, 0, dst, off, nh + ns);
+    }
+
+    /**
+     * Sets the state [h ‖ s] from src[off .. off + {@link #stateSize()}), laid out as {@link #saveState}
+     * writes it. Allocation-free.
+     *
+     * @throws IllegalArgumentException for a view outside src (the state is unchanged then)
+     */
+    public void restoreState(float[] src, int off) {
+        checkStateView(src, off, "src");
+        System.arraycopy(src, off, hs, 0, nh + ns);
+    }
+
+    private void checkStateView(float[] a, int off, String name) {
+        if (a == null || off < 0 || (long) off + nh + ns > a.length) {
+            throw new IllegalArgumentException(name + " needs " + (nh + ns) + " floats at offset " + off
+                    + (a == null ? " (null)" : " (length " + a.length + ")"));
+        }
+    }
+
     /** Sets the state from stream {@code stream} of a {@link RecurrentState}. */
     void load(RecurrentState state, int stream) {
         System.arraycopy(state.hidden(), stream * nh, hs, 0, nh);

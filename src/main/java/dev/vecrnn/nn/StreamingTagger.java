@@ -30,6 +30,11 @@ import dev.vecrnn.kernel.PackedMatrix;
  * mostly straddle cache lines (heap arrays are not 64-byte aligned).
  * Nothing is allocated per word.
  *
+ * <p><b>State outside the tagger.</b> {@link #saveState} and {@link #restoreState} copy the state of
+ * the sentence in progress (1 + cs ints and nh floats) out and back in, so that one tagger can serve
+ * many streams (one saved state per stream, as a stream processor keeps per-key state) with the same
+ * labels as one tagger per stream.
+ *
  * <p><b>Threads.</b> Not thread-safe: one per thread (or per stream). Any number may share one
  * {@link ElmanTagger}, on any threads, as long as no thread trains it or sets its parameters meanwhile
  * (the tagger's own batch methods and {@link ElmanTagger#tag} are for one thread at a time; use
@@ -127,6 +132,80 @@ public final class StreamingTagger {
         }
         pushed = 0;
         return n;
+    }
+
+    /** Words pushed in the current sentence so far (0 at the start of a sentence). */
+    public int position() {
+        return pushed;
+    }
+
+    /**
+     * The ints of this tagger's state in {@link #saveState}: the position in the sentence, then the
+     * word ids of the last cs positions by position mod cs (1 + cs in all).
+     */
+    public int stateIntCount() {
+        return 1 + cs;
+    }
+
+    /** The floats of this tagger's state in {@link #saveState}: the hidden vector h (nh). */
+    public int stateFloatCount() {
+        return nh;
+    }
+
+    /**
+     * Writes the state of the sentence in progress — the position, the window of pending words and the
+     * hidden vector — into ints[intOff .. intOff + {@link #stateIntCount()}) and
+     * floats[floatOff .. floatOff + {@link #stateFloatCount()}), so that it can be kept outside the
+     * tagger (a stream processor's per-key state) and given back with {@link #restoreState}. A tagger
+     * of the same model that restores it continues with bit-identical labels. Allocation-free.
+     *
+     * @throws IllegalArgumentException when a view runs outside its array
+     */
+    public void saveState(int[] ints, int intOff, float[] floats, int floatOff) {
+        checkStateViews(ints, intOff, floats, floatOff);
+        ints[intOff] = pushed;
+        System.arraycopy(ring, 0, ints, intOff + 1, cs);
+        System.arraycopy(h, 0, floats, floatOff, nh);
+    }
+
+    /**
+     * Replaces the state of this tagger by one written by {@link #saveState} (from this tagger or
+     * another of the same model); the next {@link #push} continues that sentence. Like the start of a
+     * sentence, it first recomputes the precomputed projections when the model's parameters changed.
+     * Allocation-free.
+     *
+     * @throws IllegalArgumentException when a view runs outside its array, the position is negative, or
+     *                                  a word id of the window is outside [0, ne); the tagger is unchanged then
+     */
+    public void restoreState(int[] ints, int intOff, float[] floats, int floatOff) {
+        checkStateViews(ints, intOff, floats, floatOff);
+        int position = ints[intOff];
+        if (position < 0) {
+            throw new IllegalArgumentException("saved position " + position + " is negative");
+        }
+        for (int p = Math.max(0, position - cs); p < position; p++) {
+            int word = ints[intOff + 1 + p % cs];
+            if (word < 0 || word >= ne) {
+                throw new IllegalArgumentException("saved word id " + word + " at position " + p + " outside [0, " + ne + ")");
+            }
+        }
+        if (model.parameters().version() != versionSeen) {
+            refresh();
+        }
+        pushed = position;
+        System.arraycopy(ints, intOff + 1, ring, 0, cs);
+        System.arraycopy(floats, floatOff, h, 0, nh);
+    }
+
+    private void checkStateViews(int[] ints, int intOff, float[] floats, int floatOff) {
+        if (ints == null || intOff < 0 || (long) intOff + stateIntCount() > ints.length) {
+            throw new IllegalArgumentException("ints needs " + stateIntCount() + " entries at offset " + intOff
+                    + (ints == null ? " (null)" : " (length " + ints.length + ")"));
+        }
+        if (floats == null || floatOff < 0 || (long) floatOff + nh > floats.length) {
+            throw new IllegalArgumentException("floats needs " + nh + " entries at offset " + floatOff
+                    + (floats == null ? " (null)" : " (length " + floats.length + ")"));
+        }
     }
 
     /** Abandons the current sentence. */
