@@ -111,6 +111,12 @@ class LanguageModelCommandTest {
                 "--epochs", "1");
         assertEquals(0, r.code(), r.err());
         assertEquals(2, ((dev.vecrnn.nn.ElmanLanguageModel) ModelFile.load(two).languageModel()).classes().classes());
+        // class and hs default to small frequent updates; full keeps 32 x 35 and clip 5; --clip 0 is none
+        assertTrue(r.out().contains("16 streams x 10 steps, lr 10.0, clip 1.0"), r.out());
+        r = CliRun.of(LanguageModelCommand::run, "--model", "elman", "--train", train.toString(), "--valid",
+                valid.toString(), "--out", two.toString(), "--hidden", "8", "--epochs", "1", "--clip", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("32 streams x 35 steps, lr 10.0, clip none"), r.out());
         r = CliRun.of(LanguageModelCommand::run, "--train", train.toString(), "--valid", valid.toString(), "--out", "m",
                 "--output", "classes");
         assertEquals(2, r.code());
