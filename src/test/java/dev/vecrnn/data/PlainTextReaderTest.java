@@ -83,6 +83,25 @@ class PlainTextReaderTest {
         return out.toByteArray();
     }
 
+    /** The token lines of {@link PlainTextReader#scan(InputStream, String, PlainTextReader.TokenSink)}. */
+    static List<String[]> scanLines(InputStream in, String name) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        List<String> line = new ArrayList<>();
+        PlainTextReader.scan(in, name, new PlainTextReader.TokenSink() {
+            @Override
+            public void token(String token) {
+                line.add(token);
+            }
+
+            @Override
+            public void endOfLine() {
+                out.add(line.toArray(String[]::new));
+                line.clear();
+            }
+        });
+        return out;
+    }
+
     /** An input stream or reader that hands out a few units at a time, so that chunks split anywhere. */
     static InputStream trickle(byte[] b, Random r) {
         return new FilterInputStream(new ByteArrayInputStream(b)) {
@@ -111,26 +130,7 @@ class PlainTextReaderTest {
             Path f = Files.write(dir.resolve("t.txt"), b);
             String want = outcome(() -> wholeFileReference(b, f.toString()));
             assertEquals(want, outcome(() -> PlainTextReader.read(f)), "file " + t);
-            List<String[]> fromStream = new ArrayList<>();
-            String got = outcome(() -> {
-                fromStream.clear();
-                PlainTextReader.scan(trickle(b, r), f.toString(), new PlainTextReader.TokenSink() {
-                    final List<String> line = new ArrayList<>();
-
-                    @Override
-                    public void token(String token) {
-                        line.add(token);
-                    }
-
-                    @Override
-                    public void endOfLine() {
-                        fromStream.add(line.toArray(String[]::new));
-                        line.clear();
-                    }
-                });
-                return fromStream;
-            });
-            assertEquals(want, got, "stream " + t);
+            assertEquals(want, outcome(() -> scanLines(trickle(b, r), f.toString())), "stream " + t);
             // decoded text through a Reader: no decoder BOM, the first line's BOM only
             String text = new String(b, StandardCharsets.UTF_8);
             assertEquals(outcome(() -> referenceLines(new BufferedReader(new StringReader(text)))),
