@@ -149,7 +149,7 @@ public final class PlainTextReader {
                 n[0]++;
             }
         });
-        IdWriter w = new IdWriter(allocate(n[0], file + ": " + String.format(Locale.ROOT, "%,d", n[0]) + " tokens"),
+        IdWriter w = new IdWriter(allocate(n[0], file + " (" + String.format(Locale.ROOT, "%,d", n[0]) + " tokens)"),
                 vocabulary, eos);
         scan(file, w);
         if (w.k != w.ids.length) {
@@ -199,7 +199,7 @@ public final class PlainTextReader {
         for (String[] l : lines) {
             n += l.length + 1;
         }
-        int[] ids = allocate(n, n + " tokens");
+        int[] ids = allocate(n, "the lines (" + String.format(Locale.ROOT, "%,d", n) + " tokens)");
         int k = 0;
         for (String[] l : lines) {
             for (String w : l) {
@@ -222,8 +222,12 @@ public final class PlainTextReader {
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("corpus too large for one int[]: " + n + " tokens");
         }
-        HeapCheck.require(4 * n, "the ids of " + what);
-        return new int[(int) n];
+        HeapCheck.require(4 * n, "the id array of " + what);
+        try {
+            return new int[(int) n];
+        } catch (OutOfMemoryError e) { // one array is bounded by a part of the heap, not all of it
+            throw HeapCheck.notAllocated(4 * n, "the id array of " + what, e);
+        }
     }
 
     private static String hex(byte[] b, int from, int n) {
