@@ -24,7 +24,7 @@ import java.util.Locale;
  * without {@code <eos>}; blank lines give empty arrays (they still end with {@code <eos>} when
  * encoded). A leading byte-order mark is dropped.
  *
- * <p>The text is read as a stream, a token at a time: {@link #scan} holds 64 KiB of bytes, 64 KiB of
+ * <p>The text is read as a stream, a token at a time: {@link #scan} holds 64 KiB of bytes, 64 Ki
  * characters and the current token, never a whole line or file, so a file that is one line of a
  * gigabyte reads in the same memory as a short one. A token longer than {@link #MAX_TOKEN_CHARS}
  * characters is a {@link DataFormatException} naming the file, the line and where the token starts:
