@@ -69,7 +69,7 @@ final class EvalCommand {
         if (loaded.words() == null) {
             throw new IllegalArgumentException(modelFile + ": the model has no vocabulary (it was not trained on text)");
         }
-        int[] tokens = PlainTextReader.encode(PlainTextReader.read(dataFile), loaded.words());
+        int[] tokens = PlainTextReader.encode(dataFile, loaded.words());
         if (tokens.length < 2) {
             throw new IllegalArgumentException(dataFile + ": no token to predict");
         }

@@ -142,11 +142,11 @@ final class LanguageModelCommand {
                 throw new IllegalArgumentException(resumeFile + ": not a language-model checkpoint (written by --checkpoint)");
             }
         }
-        List<String[]> trainLines = PlainTextReader.read(trainFile);
-        Vocabulary vocab = resumed != null ? resumed.words() : Vocabulary.forLanguageModel(trainLines, minCount, maxVocab);
-        int[] train = PlainTextReader.encode(trainLines, vocab);
-        int[] valid = PlainTextReader.encode(PlainTextReader.read(validFile), vocab);
-        int[] test = testFile == null ? null : PlainTextReader.encode(PlainTextReader.read(testFile), vocab);
+        // streamed: the texts are never held, only the word counts and then the ids
+        Vocabulary vocab = resumed != null ? resumed.words() : Vocabulary.forLanguageModel(trainFile, minCount, maxVocab);
+        int[] train = PlainTextReader.encode(trainFile, vocab);
+        int[] valid = PlainTextReader.encode(validFile, vocab);
+        int[] test = testFile == null ? null : PlainTextReader.encode(testFile, vocab);
         OutputStructure structure = null;
         if (resumed == null && !outputKind.equals("full")) {
             long[] counts = new long[vocab.size()];

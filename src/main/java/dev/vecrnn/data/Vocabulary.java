@@ -1,5 +1,7 @@
 package dev.vecrnn.data;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -146,6 +148,26 @@ public final class Vocabulary {
             b.addAll(line);
             b.add(LM_EOS);
         }
+        return b.build(minCount, maxSize, LM_UNK, LM_UNK, LM_EOS);
+    }
+
+    /**
+     * {@link #forLanguageModel(Iterable, int, int)} of a plain-text file's lines, counted as the file is
+     * streamed ({@link PlainTextReader#scan}): memory for the counts, not for the text.
+     */
+    public static Vocabulary forLanguageModel(Path file, int minCount, int maxSize) throws IOException {
+        Builder b = builder();
+        PlainTextReader.scan(file, new PlainTextReader.TokenSink() {
+            @Override
+            public void token(String token) {
+                b.add(token);
+            }
+
+            @Override
+            public void endOfLine() {
+                b.add(LM_EOS);
+            }
+        });
         return b.build(minCount, maxSize, LM_UNK, LM_UNK, LM_EOS);
     }
 

@@ -23,4 +23,19 @@ public final class HeapCheck {
                     bytes >> 20, max >> 20));
         }
     }
+
+    /**
+     * What to throw when an allocation that {@link #require} let through still failed: one array must
+     * fit in one part of the heap (with the parallel collector, the old generation: about two thirds
+     * of it), so an array smaller than the heap can still be too large.
+     *
+     * @param bytes what the array needed
+     * @param what  what it was for
+     * @param oom   the error of the failed allocation (kept as the cause)
+     */
+    public static IllegalArgumentException notAllocated(long bytes, String what, OutOfMemoryError oom) {
+        return new IllegalArgumentException(String.format(Locale.ROOT,
+                "%s needs %,d MB, which this JVM could not allocate (heap %,d MB; raise it with -Xmx)", what,
+                bytes >> 20, Runtime.getRuntime().maxMemory() >> 20), oom);
+    }
 }

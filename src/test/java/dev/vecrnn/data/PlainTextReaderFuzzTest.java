@@ -6,14 +6,18 @@ import dev.vecrnn.FuzzChecks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fuzzes {@link PlainTextReader#read(Path)}: any bytes end in token lines or in a
  * {@link DataFormatException} (or an {@link IOException}) with a message naming file and line, never
- * in another exception, and reading allocates at most a small multiple of the file's size. Seeds and
+ * in another exception, reading allocates at most a small multiple of the file's size, and the lines or
+ * the error are those of the whole-file reader it replaced (also with the bytes arriving a few at a
+ * time). Seeds and
  * findings: {@code src/test/resources/dev/vecrnn/data/PlainTextReaderFuzzTestInputs/read/}.
  */
 class PlainTextReaderFuzzTest {
@@ -37,5 +41,12 @@ class PlainTextReaderFuzzTest {
                 FuzzChecks.checkMessage(e);
             }
         });
+        // the streaming reader against the whole-file one it replaced (decode all, then readLine and
+        // fields): the same lines or the same error, also when the bytes arrive a few at a time, so
+        // that the decoder's chunks split lines, tokens and UTF-8 sequences everywhere
+        String want = PlainTextReaderTest.outcome(() -> PlainTextReaderTest.wholeFileReference(input, file.toString()));
+        assertEquals(want, PlainTextReaderTest.outcome(() -> PlainTextReader.read(file)), "read(Path)");
+        assertEquals(want, PlainTextReaderTest.outcome(() -> PlainTextReaderTest.scanLines(
+                PlainTextReaderTest.trickle(input, new Random(input.length)), file.toString())), "scan(trickle)");
     }
 }

@@ -20,4 +20,14 @@ class HeapCheckTest {
         e = assertThrows(IllegalArgumentException.class, () -> new ElmanTagger(new ElmanConfig(v, 5, 100, 1, 10), 1));
         assertTrue(e.getMessage().contains("more than this JVM's whole heap"), e.getMessage());
     }
+
+    @Test
+    void anArrayThatFailsBelowTheHeapSizeIsReportedWithItsSize() {
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+        IllegalArgumentException e = dev.vecrnn.util.HeapCheck.notAllocated(819L << 20, "the id array of t.txt", oom);
+        assertTrue(e.getMessage().startsWith("the id array of t.txt needs 819 MB, which this JVM could not allocate"
+                + " (heap "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" MB; raise it with -Xmx)"), e.getMessage());
+        assertTrue(e.getCause() == oom);
+    }
 }
