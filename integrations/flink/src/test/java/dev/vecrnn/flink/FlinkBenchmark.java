@@ -50,7 +50,8 @@ import java.util.function.Function;
 /**
  * Events per second per task slot of the Flink operators at parallelism 1, next to the library's own
  * streaming APIs on the same events in the same JVM (issue 21, item 4). Run it with
- * {@code ./vecrnn flink-bench [--keys N] [--seconds S] [--runs R] [--only tagger|lm] [--lm-output full|hs] [--no-checkpoints]}.
+ * {@code ./vecrnn flink-bench [--keys N] [--seconds S] [--runs R] [--only tagger|lm] [--lm-output full|hs]
+ * [--backends hashmap,rocksdb] [--no-checkpoints]}.
  *
  * <p>Workloads, with random-initialised models saved as model files in a temporary folder:
  * <ul>
@@ -91,6 +92,7 @@ public final class FlinkBenchmark {
         double seconds = 2.0;
         String only = null;
         boolean checkpoints = true, hs = false;
+        List<String> backends = List.of("hashmap", "rocksdb");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--keys" -> keys = Integer.parseInt(args[++i]);
@@ -98,13 +100,14 @@ public final class FlinkBenchmark {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
                 case "--no-checkpoints" -> checkpoints = false;
+                case "--backends" -> backends = List.of(args[++i].split(","));
                 case "--lm-output" -> hs = switch (args[++i]) {
                     case "hs" -> true;
                     case "full" -> false;
                     default -> throw new IllegalArgumentException("--lm-output full|hs");
                 };
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--keys N] [--seconds S] [--runs R] [--only tagger|lm] [--lm-output full|hs] [--no-checkpoints]");
+                        + "; usage: [--keys N] [--seconds S] [--runs R] [--only tagger|lm] [--lm-output full|hs] [--backends hashmap,rocksdb] [--no-checkpoints]");
             }
         }
         Path dir = Files.createTempDirectory("vecrnn-flink-bench");
@@ -115,7 +118,7 @@ public final class FlinkBenchmark {
         cluster.before();
         List<String> table = new ArrayList<>();
         try {
-            Bench b = new Bench(keys, seconds, runs, checkpoints, table);
+            Bench b = new Bench(keys, seconds, runs, checkpoints, backends, table);
             if (only == null || only.equals("tagger")) {
                 b.tagger(taggerModel(dir));
             }
@@ -253,9 +256,10 @@ public final class FlinkBenchmark {
         final int keys, runs;
         final double seconds;
         final boolean checkpoints;
-        final List<String> table;
+        final List<String> backends, table;
 
-        Bench(int keys, double seconds, int runs, boolean checkpoints, List<String> table) {
+        Bench(int keys, double seconds, int runs, boolean checkpoints, List<String> backends, List<String> table) {
+            this.backends = backends;
             this.keys = keys;
             this.seconds = seconds;
             this.runs = runs;
@@ -330,7 +334,7 @@ public final class FlinkBenchmark {
                     (env) -> VecrnnStreams.tag(source(env, events), new StreamingTaggerFunction(ModelSource.path(model.toString()))));
             flink(w, "rocksdb", false, warmup, epr, perKey, one,
                     (env) -> VecrnnStreams.tag(source(env, events), new StreamingTaggerFunction(ModelSource.path(model.toString()))));
-            if (checkpoints) {
+            if (checkpoints && backends.contains("hashmap")) {
                 flink(w, "hashmap", true, warmup, epr, perKey, one,
                         (env) -> VecrnnStreams.tag(source(env, events), new StreamingTaggerFunction(ModelSource.path(model.toString()))));
             }
@@ -489,6 +493,9 @@ public final class FlinkBenchmark {
                    Function<StreamExecutionEnvironment, DataStream<?>> job) throws Exception {
             String config = "Flink " + (backend.equals("hashmap") ? "heap (HashMapStateBackend)" : "RocksDB (EmbeddedRocksDBStateBackend)")
                     + (checkpoint ? ", checkpoint every 1 s" : "");
+            if (!backends.contains(backend)) {
+                return;
+            }
             double[] m = measure(workload, config, warmup, n -> {
                 Configuration conf = new Configuration();
                 conf.set(StateBackendOptions.STATE_BACKEND, backend);
