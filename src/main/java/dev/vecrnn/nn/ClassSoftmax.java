@@ -22,12 +22,10 @@ import java.util.Arrays;
  * its class); all zero at the start. The loss of a row is −log P(c | x) − log P(w | c, x).
  *
  * <p>Forward: the class logits of all rows are one GEMM (rows × C) and one fused softmax +
- * cross-entropy ({@link Softmax#softmaxCrossEntropy}); the rows are then grouped by target class, and
- * each class's word logits are one GEMM (its rows × its words), then the same fused kernel per row.
- * Backward: ∂cw = dZcᵀ·X and dx = dZc·cw (two GEMMs), ∂cb the column sums; per class,
- * dX_c = dZ_c·OW_c (added to the rows of dx), ∂OW_c = dZ_cᵀ·X_c and ∂ob_c the column sums of dZ_c.
- * A class whose words have consecutive ids (the vocabulary's ranking by frequency makes them so) reads
- * and writes its rows of ow and ∂ow in place; another is gathered. The gradient of {@code ow} is kept sparse: a batch touches only the
+ * cross-entropy ({@link Softmax#softmaxCrossEntropy}); the logits of the target class's words are one
+ * SIMD dot product each, then the same fused kernel over the class. Backward: ∂cw = dZcᵀ·X and
+ * dx = dZc·cw (two GEMMs), ∂cb the column sums; each word of a target class adds its dz times x to its
+ * row of ∂ow and times ow[v] to dx. The gradient of {@code ow} is kept sparse: a batch touches only the
  * words of its targets' classes, so only those rows are zeroed, summed across shards (in shard order,
  * the same bits as dense sums) and updated ({@link EmbeddingRows}); the rest of {@code ow.gradient()}
  * is 0. {@code ob}'s gradient is dense (V floats), 0 outside those words.
@@ -43,12 +41,6 @@ public final class ClassSoftmax implements OutputLayer {
     private final int in, words, nc, maxSize;
     /** ow's gradient is sparse: only the words of the batch's target classes. */
     private final EmbeddingRows wordRows;
-    /**
-     * Per class, its first word id when its words have consecutive ids (then its rows of ow, ob and
-     * their gradients are one block), else −1 (they are gathered). Ids ranked by frequency, as the
-     * vocabulary gives them, and classes by frequency make every class consecutive.
-     */
-    private final int[] firstId;
 
     /**
      * @param classWeight {@code cw}, C × in
@@ -76,17 +68,6 @@ public final class ClassSoftmax implements OutputLayer {
         this.nc = c;
         this.maxSize = classes.maxClassSize();
         this.wordRows = new EmbeddingRows(wordWeight);
-        this.firstId = new int[c];
-        for (int k = 0; k < c; k++) {
-            int first = classes.member(k, 0);
-            firstId[k] = first;
-            for (int j = 1; j < classes.size(k); j++) {
-                if (classes.member(k, j) != first + j) {
-                    firstId[k] = -1;
-                    break;
-                }
-            }
-        }
     }
 
     /** The word vectors as a table whose gradient rows are the words of the last batch's target classes. */
@@ -125,15 +106,9 @@ public final class ClassSoftmax implements OutputLayer {
         private ShardGradients grads;              // cw cb ob; made on the first backward
         private SparseRowGradients wordGrads;      // ∂ow: the rows of the words of this batch's target classes
         private float[] zc = new float[0];         // rows × C: class logits; after forward, c_r·(P(c) − onehot)
-        private float[] zw = new float[0];         // per class, its rows × its words: word logits, then their dz
-        private float[] xg = new float[0];         // per class, its rows of x gathered (rows × in)
-        private float[] wg = new float[0];         // a class's ow rows, ob entries or gradient rows gathered
-        private float[] dxg = new float[0];        // a class's rows of dx (maxRows × in)
+        private float[] zw = new float[0];         // rows × maxSize: the target class's word logits, then their dz
         private int[] classTargets = new int[0];   // rows: class(target), −1 for padding
         private int[] wordTargets = new int[0];    // rows: target's index in its class
-        private int[] order = new int[0];          // rows grouped by target class, in row order within a class
-        private int[] groupTargets = new int[0];   // wordTargets in that order
-        private int[] classRows = new int[0];      // per class: how many rows have it as target (then: first place in order)
         private float[] logp = new float[0];       // rows × V (scores)
         private float[] tmp = new float[0];        // maxSize (scores)
 
@@ -149,14 +124,8 @@ public final class ClassSoftmax implements OutputLayer {
                 }
                 zc = new float[rows * nc];
                 zw = new float[rows * maxSize];
-                xg = new float[rows * in];
-                dxg = new float[rows * in];
-                wg = new float[maxSize * (in + 1)];
                 classTargets = new int[rows];
                 wordTargets = new int[rows];
-                order = new int[rows];
-                groupTargets = new int[rows];
-                classRows = new int[nc + 1];
             }
         }
 
@@ -189,67 +158,25 @@ public final class ClassSoftmax implements OutputLayer {
                     loss += w * Softmax.softmaxCrossEntropy(1, nc, zc, r * nc, nc, classTargets, r, scale * (float) w);
                 }
             }
-            // P(w | c, x): the rows are grouped by target class; each class's word logits are one GEMM
-            // (its rows × its words), then the fused softmax + cross-entropy per row
-            Arrays.fill(classRows, 0, nc + 1, 0);
-            for (int r = 0; r < rows; r++) {
-                if (classTargets[r] >= 0) {
-                    classRows[classTargets[r] + 1]++;
-                }
-            }
-            for (int c = 0; c < nc; c++) {
-                classRows[c + 1] += classRows[c];
-            }
-            for (int r = 0; r < rows; r++) { // classRows[c] becomes the end of class c's places
-                int c = classTargets[r];
-                if (c >= 0) {
-                    int at = classRows[c]++;
-                    order[at] = r;
-                    groupTargets[at] = wordTargets[r];
-                }
-            }
+            // P(w | c, x): the words of each row's target class
             float[] ow = wordWeight.values();
             int owOff = wordWeight.offset();
             float[] ob = wordBias.values();
             int obOff = wordBias.offset();
-            int done = 0, zAt = 0;
-            for (int c = 0; c < nc; c++) {
-                int m = classRows[c] - done;
-                if (m == 0) {
+            int[] members = classes.members();
+            for (int r = 0; r < rows; r++) {
+                int c = classTargets[r];
+                if (c < 0) {
                     continue;
                 }
-                int n = classes.size(c), v0 = firstId[c];
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(x, xOff + order[done + i] * ldx, xg, (done + i) * in, in);
+                int start = classes.start(c), n = classes.size(c), o = r * maxSize, xr = xOff + r * ldx;
+                for (int k = 0; k < n; k++) {
+                    int v = members[start + k];
+                    zw[o + k] = Blas.dot(in, x, xr, ow, owOff + v * in) + ob[obOff + v];
                 }
-                float[] wArr = ow;
-                int wOff = owOff + v0 * in;
-                float[] bArr = ob;
-                int bOff = obOff + v0;
-                if (v0 < 0) { // not consecutive: gather the class's rows of ow and entries of ob
-                    for (int k = 0; k < n; k++) {
-                        int v = classes.member(c, k);
-                        System.arraycopy(ow, owOff + v * in, wg, k * in, in);
-                        wg[n * in + k] = ob[obOff + v];
-                    }
-                    wArr = wg;
-                    wOff = 0;
-                    bArr = wg;
-                    bOff = n * in;
-                }
-                Gemm.sgemm(false, true, m, n, in, 1f, xg, done * in, in, wArr, wOff, in, 0f, zw, zAt, n);
-                Blas.addRowVector(m, n, bArr, bOff, zw, zAt, n);
-                if (rowWeight == null) {
-                    loss += Softmax.softmaxCrossEntropy(m, n, zw, zAt, n, groupTargets, done, scale);
-                } else {
-                    for (int i = 0; i < m; i++) {
-                        double w = rowWeight[order[done + i]];
-                        loss += w * Softmax.softmaxCrossEntropy(1, n, zw, zAt + i * n, n, groupTargets, done + i,
-                                scale * (float) w);
-                    }
-                }
-                done += m;
-                zAt += m * n;
+                double w = rowWeight == null ? 1.0 : rowWeight[r];
+                float cr = rowWeight == null ? scale : scale * (float) w;
+                loss += w * Softmax.softmaxCrossEntropy(1, n, zw, o, n, wordTargets, r, cr);
             }
             return loss;
         }
@@ -268,8 +195,7 @@ public final class ClassSoftmax implements OutputLayer {
             Blas.addColumnSums(rows, nc, zc, 0, nc, gcb, gcbOff);
             Gemm.sgemm(false, false, rows, in, nc, 1f, zc, 0, nc, classWeight.values(), classWeight.offset(), in,
                     0f, dx, dxOff, lddx);
-            // word part, class by class as forward grouped the rows: dX_c = dZ_c·OW_c added to the rows
-            // of dx, ∂OW_c = dZ_cᵀ·X_c, ∂ob_c = column sums of dZ_c
+            // word part: the rows of the target classes' words
             float[] gob = grads.array(2);
             int gobOff = grads.offset(2);
             Arrays.fill(gob, gobOff, gobOff + words, 0f);
@@ -277,44 +203,22 @@ public final class ClassSoftmax implements OutputLayer {
             float[] gow = wordGrads.array();
             float[] ow = wordWeight.values();
             int owOff = wordWeight.offset();
-            int done = 0, zAt = 0;
-            for (int c = 0; c < nc; c++) {
-                int m = classRows[c] - done;
-                if (m == 0) {
+            int[] members = classes.members();
+            for (int r = 0; r < rows; r++) {
+                int c = classTargets[r];
+                if (c < 0) {
                     continue;
                 }
-                int n = classes.size(c), v0 = firstId[c];
-                float[] wArr = ow;
-                int wOff = owOff + v0 * in;
-                if (v0 < 0) {
-                    for (int k = 0; k < n; k++) {
-                        System.arraycopy(ow, owOff + classes.member(c, k) * in, wg, k * in, in);
-                    }
-                    wArr = wg;
-                    wOff = 0;
-                }
-                Gemm.sgemm(false, false, m, in, n, 1f, zw, zAt, n, wArr, wOff, in, 0f, dxg, 0, in);
-                for (int i = 0; i < m; i++) {
-                    Blas.axpy(in, 1f, dxg, i * in, dx, dxOff + order[done + i] * lddx);
-                }
+                int start = classes.start(c), n = classes.size(c), o = r * maxSize;
+                int xr = xOff + r * ldx, dr = dxOff + r * lddx;
                 for (int k = 0; k < n; k++) {
-                    wordGrads.touch(classes.member(c, k));
+                    int v = members[start + k];
+                    float g = zw[o + k];
+                    Blas.axpy(in, g, ow, owOff + v * in, dx, dr);
+                    wordGrads.touch(v);
+                    Blas.axpy(in, g, x, xr, gow, v * in);
+                    gob[gobOff + v] += g;
                 }
-                if (v0 >= 0) { // the class's gradient rows are zero until now: one GEMM writes them
-                    Gemm.sgemm(true, false, n, in, m, 1f, zw, zAt, n, xg, done * in, in, 0f, gow, v0 * in, in);
-                    Blas.addColumnSums(m, n, zw, zAt, n, gob, gobOff + v0);
-                } else {
-                    Gemm.sgemm(true, false, n, in, m, 1f, zw, zAt, n, xg, done * in, in, 0f, wg, 0, in);
-                    Arrays.fill(wg, n * in, n * in + n, 0f);
-                    Blas.addColumnSums(m, n, zw, zAt, n, wg, n * in);
-                    for (int k = 0; k < n; k++) {
-                        int v = classes.member(c, k);
-                        System.arraycopy(wg, k * in, gow, v * in, in);
-                        gob[gobOff + v] = wg[n * in + k];
-                    }
-                }
-                done += m;
-                zAt += m * n;
             }
         }
 
