@@ -24,9 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Where the last 10–15 % of the FMA peak goes</b> (Zen 5 host, 512 bits, {@code vecrnn bench
  * --only fma,gemm-512,gemm-1024}, 2026-11-29, runs alternating with the property set and unset):
  * the same code gives 0.84–0.90 of {@code fma-peak} at 512³ and 0.80–0.86 at 1024³ from run to run
- * on this shared machine. The C update per K block costs about 3 % at 512³: KC = 512 (one pass over
- * C) gave 0.88–0.90 against 0.84–0.87, but at 1024³ its 64 KiB B panel overflows L1d (0.75–0.78), so
- * the derived KC stays. Packing pays for itself: reading A and B in place instead
+ * on this shared machine. The second pass over C at 512³ costs at most a few per cent: KC = 512 (one
+ * pass) gave 0.88–0.90 against 0.84–0.89 for the derived KC = 256 in the same series, but at 1024³
+ * its 64 KiB B panel overflows L1d (0.75–0.78), so the derived KC stays. Packing pays for itself: reading A and B in place instead
  * ({@code -Dvecrnn.gemm.direct=1024}) gave 0.82–0.83 at 512³ and 0.60–0.63 at 1024³; what packing
  * itself costs (A's is a scalar transpose of every element, done once per K block and A block) was
  * not timed apart. MC = 512 instead of 256 changed 1024³ by +2 % (0.83–0.84), within the spread.
