@@ -13,7 +13,10 @@ package dev.vecrnn.kernel;
  * the same result for any thread count.
  */
 public final class Parallel {
-    /** {@code -Dvecrnn.threads=N}: initial size of the pool (default 1, no pool). */
+    /**
+     * {@code -Dvecrnn.threads=N}: initial size of the pool, N in [1, 256] (default 1, no pool); another
+     * value is reported once on standard error and 1 is used.
+     */
     public static final String THREADS_PROPERTY = "vecrnn.threads";
 
     /** Work cut into parts 0 .. n−1 that may run in any order, on any thread, at the same time. */
@@ -24,8 +27,18 @@ public final class Parallel {
 
     private static volatile WorkerPool pool;
 
+    /** The most threads {@value #THREADS_PROPERTY} may ask for. */
+    static final int MAX_THREADS_PROPERTY = 256;
+
     static {
-        setThreads(Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1)));
+        int n = 1;
+        try {
+            n = Vectorization.intProperty(THREADS_PROPERTY, 1, 1, MAX_THREADS_PROPERTY);
+        } catch (IllegalArgumentException e) {
+            // A bad value must not break class initialisation: say so once and run on one thread.
+            System.err.println("vecrnn: " + e.getMessage() + "; using 1");
+        }
+        setThreads(n);
     }
 
     private Parallel() {}

@@ -67,6 +67,21 @@ class ModeTest {
         }
     }
 
+    /** A bad thread count at start-up is reported once and the pool runs on one thread; a good one is used. */
+    @Test
+    void badThreadCountAtStartUpIsReportedAndOneThreadIsUsed() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String[] c : new String[][] {{"abc", "threads 1"}, {"0", "threads 1"}, {"100000", "threads 1"}, {"2", "threads 2"}}) {
+            Process p = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "-Dvecrnn.threads=" + c[0], "-cp",
+                    System.getProperty("java.class.path"), "dev.vecrnn.cli.Main", "info").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains(c[1]), out);
+            boolean bad = !c[0].equals("2");
+            assertEquals(bad, out.contains("-Dvecrnn.threads must be an integer in [1, 256], not '" + c[0] + "'; using 1"), out);
+        }
+    }
+
     /** At start-up a bad tuning value switches SIMD off with that message as the one reason (as a bad width does). */
     @Test
     void badGemmTuningAtStartUpIsTheReasonSimdIsOff() throws Exception {
