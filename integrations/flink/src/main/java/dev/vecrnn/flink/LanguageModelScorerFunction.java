@@ -3,7 +3,9 @@ package dev.vecrnn.flink;
 import dev.vecrnn.data.Vocabulary;
 import dev.vecrnn.io.ModelFile;
 import dev.vecrnn.nn.LanguageModel;
+import dev.vecrnn.nn.OutputActivation;
 import dev.vecrnn.nn.RecurrentState;
+import dev.vecrnn.nn.ScrnNetwork;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,9 +26,15 @@ import java.util.Objects;
  *
  * <p>Every key's history starts as the model's training data does at a sentence boundary: the state
  * after reading {@code <eos>} from the zero state, so the first word is scored too. An
- * end-of-sentence event is the word {@code <eos>}, scored like any word (the model predicts it). With
- * L = {@link LanguageModel#step}'s logits after the previous word, the surprisal is
- * ln Σ_j exp(L_j) − L_w, summed in double ({@link Surprisal#of}).
+ * end-of-sentence event is the word {@code <eos>}, scored like any word (the model predicts it). The
+ * surprisal is the model's own negative log-likelihood of w, {@link LanguageModel#loss} over one step of
+ * a one-stream state (input the previous word, target w), which advances the state by the previous word:
+ * with a full softmax the fused softmax + cross-entropy over all V logits; with a hierarchical softmax
+ * only the nodes on w's path in the tree; with a class softmax the class scores and the scores of the
+ * words in w's class. So a hierarchical or class softmax model is scored without computing the other
+ * words' scores. It is computed in float by the library's kernels (as in training and evaluation), so
+ * it equals a log-sum-exp in double over {@link LanguageModel#step}'s logits to float rounding (within
+ * 1e−6 at V = 10,000), not bit for bit.
  *
  * <p>Use it on a stream keyed by {@link WordEvent#keyOrEmpty()} ({@link VecrnnStreams#score}). The
  * model is loaded from the {@link ModelSource} once per parallel task; per key it keeps one value of
@@ -57,7 +65,7 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
     private transient Vocabulary words;
     private transient int eos;
     private transient RecurrentState recurrent;
-    private transient float[] logits;
+    private transient int[] previousWord, target; // loss()'s one-step input and target, reused
     private transient ValueState<Tuple5<float[], Integer, Long, Long, Double>> state;
     private transient Counter unknownWords, stateResets;
 
@@ -75,7 +83,8 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
      * Loads the model.
      *
      * @throws IllegalArgumentException when the file holds no language model, or one saved without its
-     *                                  word vocabulary (it could not map words to ids)
+     *                                  word vocabulary (it could not map words to ids), or an SCRN whose
+     *                                  outputs are not a softmax over its input words
      */
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -92,8 +101,15 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
             throw new IllegalArgumentException(modelSource + ": the vocabulary has no " + Vocabulary.LM_EOS
                     + " or no unknown word");
         }
+        if (model instanceof ScrnNetwork net && (net.config().activation() != OutputActivation.SOFTMAX
+                || net.config().outputSize() != net.config().inputSize())) {
+            throw new IllegalArgumentException(modelSource + " holds an SCRN with " + net.config().activation()
+                    + " outputs over " + net.config().outputSize() + " of its " + net.config().inputSize()
+                    + " words, not a language model (a softmax over its words)");
+        }
         recurrent = model.newState(1);
-        logits = new float[model.vocabularySize()];
+        previousWord = new int[1];
+        target = new int[1];
         state = getRuntimeContext().getState(KeyStateDescriptors.descriptor("vecrnn-lm", STATE_TYPE, stateTtl));
         unknownWords = getRuntimeContext().getMetricGroup().counter("vecrnnUnknownWords");
         stateResets = getRuntimeContext().getMetricGroup().counter("vecrnnStateResets");
@@ -120,8 +136,9 @@ public class LanguageModelScorerFunction extends KeyedProcessFunction<String, Wo
                 unknownWords.inc();
             }
         }
-        model.step(recurrent, s.f1, logits); // reads the previous word: logits predict this one
-        double surprisal = Surprisal.of(logits, model.vocabularySize(), id);
+        previousWord[0] = s.f1;
+        target[0] = id;
+        double surprisal = model.loss(recurrent, 1, previousWord, target); // reads the previous word, scores this one
         recurrent.saveState(0, s.f0, 0);
         long position = s.f2, words = s.f3 + 1;
         double sum = s.f4 + surprisal;

@@ -238,4 +238,18 @@ class BadEventsTest {
                 () -> ExceptionUtils.stringifyException(e));
         MiniJobs.RESULTS.remove(run);
     }
+
+    @Test
+    void anScrnWithoutASoftmaxOverItsWordsFailsTheScorerWithAClearMessage() throws Exception {
+        Path file = TestModels.sigmoidScrnOverWords(dir);
+        String run = UUID.randomUUID().toString();
+        StreamExecutionEnvironment env = MiniJobs.environment("hashmap", 1, null);
+        VecrnnStreams.score(MiniJobs.source(env, sentence("k", "w1", "."), null, 1e6, WORD_EVENT, "source"),
+                        new LanguageModelScorerFunction(ModelSource.path(file.toString())))
+                .sinkTo(MiniJobs.sink(run, t -> t.key + "#" + t.position));
+        Exception e = assertThrows(Exception.class, env::execute);
+        assertTrue(ExceptionUtils.findThrowableWithMessage(e, "SIGMOID outputs").isPresent(),
+                () -> ExceptionUtils.stringifyException(e));
+        MiniJobs.RESULTS.remove(run);
+    }
 }

@@ -14,6 +14,7 @@ import dev.vecrnn.nn.RecurrentState;
 import dev.vecrnn.nn.ScrnConfig;
 import dev.vecrnn.nn.ScrnNetwork;
 import dev.vecrnn.nn.StreamingTagger;
+import dev.vecrnn.nn.WordClasses;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -50,8 +51,8 @@ import java.util.function.Function;
 /**
  * Events per second per task slot of the Flink operators at parallelism 1, next to the library's own
  * streaming APIs on the same events in the same JVM (issue 21, item 4). Run it with
- * {@code ./vecrnn flink-bench [--keys N] [--seconds S] [--runs R] [--only tagger|lm] [--lm-output full|hs]
- * [--backends hashmap,rocksdb] [--no-checkpoints]}.
+ * {@code ./vecrnn flink-bench [--keys N] [--seconds S] [--runs R] [--only tagger|lm]
+ * [--lm-output full|hs|class] [--backends hashmap,rocksdb] [--no-checkpoints]}.
  *
  * <p>Workloads, with random-initialised models saved as model files in a temporary folder:
  * <ul>
@@ -59,15 +60,16 @@ import java.util.function.Function;
  *       {@link StreamingTaggerFunction};</li>
  *   <li><b>lm</b>: an S1-shaped SCRN language model (V = 10,000, nh 100, ns 40:
  *       {@code ScrnConfig.languageModel(V, 100, 40, VECTOR)}, full softmax; with {@code --lm-output hs}
- *       S1h's hierarchical softmax over a Huffman tree of Zipf counts) through
+ *       S1h's hierarchical softmax over a Huffman tree of Zipf counts, with {@code --lm-output class}
+ *       S1c's class softmax over round(√V) frequency classes of the same counts) through
  *       {@link LanguageModelScorerFunction}.</li>
  * </ul>
  * The events: {@code --keys} keys in round-robin order, uniform random known words, and every key's
  * 21st event an end of sentence (sentences of 20 words, as E1's). Each configuration runs twice untimed
  * (warm-up, and to size the timed runs to about {@code --seconds}) and then {@code --runs} times; the
  * clock of a run starts once every key has had one event (so the timed events all find their key's
- * state, as in a long-running job) and stops at the last event. Both the library loops and the
- * operators compute the surprisal from all V logits ({@link Surprisal#of}), as the scorer does.
+ * state, as in a long-running job) and stops at the last event. The library loops compute the
+ * surprisal as the scorer does, with {@link LanguageModel#loss} over one step (reused int[1] buffers).
  *
  * <p>Configurations: "library, one state" pushes every event through one tagger / one LM state with no
  * per-key state (the compute alone); "library, state per key" keeps each key's state in a HashMap and
@@ -91,7 +93,8 @@ public final class FlinkBenchmark {
         int keys = 10_000, runs = 3;
         double seconds = 2.0;
         String only = null;
-        boolean checkpoints = true, hs = false;
+        boolean checkpoints = true;
+        String lmOutput = "full";
         List<String> backends = List.of("hashmap", "rocksdb");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -101,13 +104,14 @@ public final class FlinkBenchmark {
                 case "--only" -> only = args[++i];
                 case "--no-checkpoints" -> checkpoints = false;
                 case "--backends" -> backends = List.of(args[++i].split(","));
-                case "--lm-output" -> hs = switch (args[++i]) {
-                    case "hs" -> true;
-                    case "full" -> false;
-                    default -> throw new IllegalArgumentException("--lm-output full|hs");
-                };
+                case "--lm-output" -> {
+                    lmOutput = args[++i];
+                    if (!List.of("full", "hs", "class").contains(lmOutput)) {
+                        throw new IllegalArgumentException("--lm-output full|hs|class");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--keys N] [--seconds S] [--runs R] [--only tagger|lm] [--lm-output full|hs] [--backends hashmap,rocksdb] [--no-checkpoints]");
+                        + "; usage: [--keys N] [--seconds S] [--runs R] [--only tagger|lm] [--lm-output full|hs|class] [--backends hashmap,rocksdb] [--no-checkpoints]");
             }
         }
         Path dir = Files.createTempDirectory("vecrnn-flink-bench");
@@ -123,7 +127,7 @@ public final class FlinkBenchmark {
                 b.tagger(taggerModel(dir));
             }
             if (only == null || only.equals("lm")) {
-                b.languageModel(languageModel(dir, hs), hs);
+                b.languageModel(languageModel(dir, lmOutput), lmOutput);
             }
         } finally {
             cluster.after();
@@ -161,10 +165,11 @@ public final class FlinkBenchmark {
     }
 
     /**
-     * S1 (full softmax) or S1h (hierarchical softmax over a Huffman tree of Zipf counts): an SCRN LM
-     * over V = 10,000 words (<unk>, <eos>, w0 …), 100 hidden and 40 context units.
+     * S1 (full softmax), S1h (hierarchical softmax over a Huffman tree of Zipf counts) or S1c (class
+     * softmax over frequency classes of the same counts): an SCRN LM over V = 10,000 words (<unk>,
+     * <eos>, w0 …), 100 hidden and 40 context units.
      */
-    static Path languageModel(Path dir, boolean hs) throws IOException {
+    static Path languageModel(Path dir, String output) throws IOException {
         int v = 10_000;
         List<String> words = new ArrayList<>();
         words.add(Vocabulary.LM_UNK);
@@ -177,9 +182,13 @@ public final class FlinkBenchmark {
             counts[i] = Math.max(1, 1_000_000L / (i + 1));
         }
         ScrnConfig config = ScrnConfig.languageModel(v, 100, 40, RateMode.VECTOR);
-        Path file = dir.resolve(hs ? "scrn-s1h.vrnn" : "scrn-s1.vrnn");
-        ModelFile.saveLanguageModel(file, hs ? new ScrnNetwork(config, 345, new HuffmanTree(counts))
-                : new ScrnNetwork(config, 345), Vocabulary.of(words, Vocabulary.LM_UNK));
+        Path file = dir.resolve("scrn-s1-" + output + ".vrnn");
+        ScrnNetwork net = switch (output) {
+            case "hs" -> new ScrnNetwork(config, 345, new HuffmanTree(counts));
+            case "class" -> new ScrnNetwork(config, 345, WordClasses.byFrequency(counts));
+            default -> new ScrnNetwork(config, 345);
+        };
+        ModelFile.saveLanguageModel(file, net, Vocabulary.of(words, Vocabulary.LM_UNK));
         return file;
     }
 
@@ -403,37 +412,40 @@ public final class FlinkBenchmark {
 
         // ------------------------------------------------------------ language model
 
-        void languageModel(Path model, boolean hs) throws Exception {
+        void languageModel(Path model, String output) throws Exception {
             ModelFile.Loaded loaded = ModelFile.load(model);
             LanguageModel lm = loaded.languageModel();
             Vocabulary words = loaded.words();
             int eos = words.id(Vocabulary.LM_EOS), v = lm.vocabularySize();
             Events events = Events.of(keys, v - 2, 0);
             long warmup = 2L * keys;
-            String w = hs ? "SCRN LM (S1h: hs, V = 10,000)" : "SCRN LM (S1: full softmax, V = 10,000)";
+            String w = switch (output) {
+                case "hs" -> "SCRN LM (S1h: hs, V = 10,000)";
+                case "class" -> "SCRN LM (S1c: class softmax, V = 10,000)";
+                default -> "SCRN LM (S1: full softmax, V = 10,000)";
+            };
             double epr = 1;
 
             double[] one = measure(w, "library, one state", warmup, n -> {
                 RecurrentState state = lm.newState(1);
-                float[] logits = new float[v];
+                int[] prev = {eos}, target = new int[1];
                 double sum = 0;
                 long t0 = 0;
-                int prev = eos;
                 for (long i = 0; i < n; i++) {
                     if (i == keys) {
                         t0 = System.nanoTime();
                     }
                     WordEvent e = events.map(i);
                     int id = e.endOfSentence ? eos : words.id(e.word);
-                    lm.step(state, prev, logits);
-                    sum += Surprisal.of(logits, v, id);
-                    prev = id;
+                    target[0] = id;
+                    sum += lm.loss(state, 1, prev, target);
+                    prev[0] = id;
                 }
                 return rate(n, t0, (long) sum);
             });
             double[] perKey = measure(w, "library, state per key", warmup, n -> {
                 RecurrentState recurrent = lm.newState(1);
-                float[] logits = new float[v];
+                int[] prev = new int[1], target = new int[1];
                 Map<String, Tuple5<float[], Integer, Long, Long, Double>> states = new HashMap<>();
                 long t0 = 0;
                 double total = 0;
@@ -451,8 +463,9 @@ public final class FlinkBenchmark {
                         recurrent.restoreState(0, s.f0, 0);
                     }
                     int id = e.endOfSentence ? eos : words.id(e.word);
-                    lm.step(recurrent, s.f1, logits);
-                    double surprisal = Surprisal.of(logits, v, id);
+                    prev[0] = s.f1;
+                    target[0] = id;
+                    double surprisal = lm.loss(recurrent, 1, prev, target);
                     recurrent.saveState(0, s.f0, 0);
                     s.f1 = id;
                     s.f2 = s.f2 + 1;

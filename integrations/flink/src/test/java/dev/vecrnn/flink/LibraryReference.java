@@ -66,30 +66,23 @@ final class LibraryReference {
         ModelFile.Loaded loaded = ModelFile.load(modelFile);
         LanguageModel model = loaded.languageModel();
         Vocabulary words = loaded.words();
-        int v = model.vocabularySize();
-        float[] logits = new float[v];
+        int[] input = new int[1], target = new int[1];
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<WordEvent>> e : byKey(events).entrySet()) {
             String key = e.getKey();
             RecurrentState state = model.newState(1);
-            model.step(state, words.id(Vocabulary.LM_EOS), logits);  // a history starts after <eos>
+            input[0] = words.id(Vocabulary.LM_EOS);  // a history starts after <eos>
             double sum = 0;
             long first = firstPositions.getOrDefault(key, 0L), position = first;
             for (WordEvent ev : e.getValue()) {
                 String word = ev.endOfSentence ? Vocabulary.LM_EOS : ev.word == null ? "" : ev.word;
                 int id = words.idOrUnknown(word);
-                double max = Double.NEGATIVE_INFINITY, z = 0;
-                for (int j = 0; j < v; j++) {
-                    max = Math.max(max, logits[j]);
-                }
-                for (int j = 0; j < v; j++) {
-                    z += Math.exp(logits[j] - max);
-                }
-                double surprisal = Math.log(z) + max - logits[id];
+                target[0] = id;
+                double surprisal = model.loss(state, 1, input, target); // reads the previous word, scores this one
                 sum += surprisal;
                 put(out, new WordScore(key, position, word, surprisal, Math.exp(sum / (position - first + 1))), key, position);
                 position++;
-                model.step(state, id, logits);
+                input[0] = id;
             }
         }
         return out;

@@ -37,7 +37,7 @@ class OperatorsOnMiniClusterTest {
 
     @TempDir
     static Path dir;
-    static Path tagger, taggerWithoutLag, scrn, elmanLm, dense;
+    static Path tagger, taggerWithoutLag, scrn, elmanLm, scrnHs, elmanClass, dense;
 
     static final TypeInformation<WordEvent> WORD_EVENT = Types.POJO(WordEvent.class);
     static final TypeInformation<FeatureEvent> FEATURE_EVENT = Types.POJO(FeatureEvent.class);
@@ -51,6 +51,8 @@ class OperatorsOnMiniClusterTest {
         taggerWithoutLag = TestModels.tagger(dir, 1);
         scrn = TestModels.scrnLanguageModel(dir);
         elmanLm = TestModels.elmanLanguageModel(dir);
+        scrnHs = TestModels.scrnHsLanguageModel(dir);
+        elmanClass = TestModels.elmanClassLanguageModel(dir);
         dense = TestModels.denseScrn(dir);
     }
 
@@ -99,9 +101,9 @@ class OperatorsOnMiniClusterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void scrnAndElmanScorersEqualTheLibraryKeyByKey(String backend) throws Exception {
+    void scorersEqualTheLibraryKeyByKeyForEachModelAndOutputLayer(String backend) throws Exception {
         List<WordEvent> events = StreamFixtures.wordEvents(40, 3, 2);
-        for (Path model : new Path[] {scrn, elmanLm}) {
+        for (Path model : new Path[] {scrn, elmanLm, scrnHs, elmanClass}) {
             Map<String, String> expected = new TreeMap<>(LibraryReference.score(model, events));
             assertEquals(expected, run(backend, events, WORD_EVENT, 1e6, -1, scoreWith(model), SCORE_KEY),
                     model.getFileName().toString());

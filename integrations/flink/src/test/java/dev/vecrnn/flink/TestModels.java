@@ -7,11 +7,13 @@ import dev.vecrnn.io.ModelFile;
 import dev.vecrnn.nn.ElmanConfig;
 import dev.vecrnn.nn.ElmanLanguageModel;
 import dev.vecrnn.nn.ElmanTagger;
+import dev.vecrnn.nn.HuffmanTree;
 import dev.vecrnn.nn.OutputActivation;
 import dev.vecrnn.nn.Parameter;
 import dev.vecrnn.nn.RateMode;
 import dev.vecrnn.nn.ScrnConfig;
 import dev.vecrnn.nn.ScrnNetwork;
+import dev.vecrnn.nn.WordClasses;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,12 +72,45 @@ final class TestModels {
         return file;
     }
 
+    /** An SCRN language model over the same words with a hierarchical softmax (a Huffman tree of Zipf counts). */
+    static Path scrnHsLanguageModel(Path dir) throws IOException {
+        Path file = dir.resolve("scrn-hs.vrnn");
+        ModelFile.saveLanguageModel(file, new ScrnNetwork(ScrnConfig.languageModel(WORDS, 8, 5, RateMode.VECTOR), 17,
+                new HuffmanTree(zipfCounts())), Vocabulary.of(lmWords(), Vocabulary.LM_UNK));
+        return file;
+    }
+
+    /** An Elman language model over the same words with a class softmax (frequency classes of Zipf counts). */
+    static Path elmanClassLanguageModel(Path dir) throws IOException {
+        Path file = dir.resolve("elman-class.vrnn");
+        ElmanLanguageModel lm = new ElmanLanguageModel(WORDS, 9, 19, WordClasses.byFrequency(zipfCounts()));
+        randomize(lm.parameters().get("bh"));
+        ModelFile.saveLanguageModel(file, lm, Vocabulary.of(lmWords(), Vocabulary.LM_UNK));
+        return file;
+    }
+
+    private static long[] zipfCounts() {
+        long[] counts = new long[WORDS];
+        for (int i = 0; i < WORDS; i++) {
+            counts[i] = 1000 / (i + 1);
+        }
+        return counts;
+    }
+
     /** An Elman language model over the same words. */
     static Path elmanLanguageModel(Path dir) throws IOException {
         Path file = dir.resolve("elman-lm.vrnn");
         ElmanLanguageModel lm = new ElmanLanguageModel(WORDS, 9, 12);
         randomize(lm.parameters().get("bh"), lm.parameters().get("b"));
         ModelFile.saveLanguageModel(file, lm, Vocabulary.of(lmWords(), Vocabulary.LM_UNK));
+        return file;
+    }
+
+    /** An SCRN over the LM's words with sigmoid outputs: a model file with words that is no language model. */
+    static Path sigmoidScrnOverWords(Path dir) throws IOException {
+        Path file = dir.resolve("sigmoid-scrn.vrnn");
+        ModelFile.saveLanguageModel(file, new ScrnNetwork(new ScrnConfig(WORDS, 6, 4, WORDS, RateMode.VECTOR, 0.95f,
+                OutputActivation.SIGMOID), 23), Vocabulary.of(lmWords(), Vocabulary.LM_UNK));
         return file;
     }
 
