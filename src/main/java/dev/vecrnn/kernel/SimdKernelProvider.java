@@ -74,18 +74,23 @@ final class SimdKernelProvider implements KernelProvider {
      * their low mantissa bits, and t's bits shifted left by 23 are exactly n·2^23 (the magic
      * number's own bits shift out).
      *
-     * A vector with a lane outside |a| ≤ 87.3 (exp overflow or underflow, saturated sigmoid or tanh)
-     * or NaN is done lane by lane by the plain kernel's careful code. Clamping instead cost more than
-     * it saved: Java's min/max semantics take several instructions each (sigmoid 3.3 -> 1.9 el/ns).
+     * A vector with a lane outside |a| ≤ 87.3 (exp overflow or underflow) or NaN is done lane by lane
+     * by the plain kernel's careful code. For sigmoid and tanh a saturated lane (no NaN) is clamped
+     * to ±87.3 instead, only in that vector (clamping every vector cost more than it saved: Java's
+     * min/max semantics take several instructions each, sigmoid 3.3 -> 1.9 el/ns): the result is then
+     * 0 or ±1 to within 1.2e-38, and trained hierarchical-softmax scores saturate often enough that
+     * the lane-by-lane path made sigmoid 3.5 -> 0.15 el/ns on inputs of spread 100.
      *
      * Why the few lines of the exponential are written out in each loop rather than called: a
      * method that takes or returns a vector boxes it whenever C2 declines to inline it, and C2
      * declines even small helpers at times (the node-count cutoff; "already compiled into a medium
      * method" at a cold call site), which allocated 100-1300 bytes a call and made the speed differ
      * up to 1.7x from one JVM to the next; one loop for all ops went wrong when its ops were
-     * profiled at different times. The last n mod 2L elements go to the careful scalar code too, so
-     * the loops have no partial-vector branch that could be compiled cold (fully masked loops, the
-     * other way to get there, ran at 3.2-3.4 elements/ns against 4-5 for these).
+     * profiled at different times. The last n mod 2L elements run as one or two vectors after the
+     * pair loop, the last one masked (tail masks from SimdSpecies.lanesBelow, see there): at the
+     * hidden sizes of the language models (60, 100) a scalar tail of up to 15 elements was most of
+     * a call's time (sigmoid 14.5 % of a JFR profile of SCRN-HS training). Fully masked loops, the
+     * other way to get there, ran at 3.2-3.4 elements/ns against 4-5 for unmasked ones.
      */
 
     /** y = e^x over n elements. */
@@ -117,21 +122,23 @@ final class SimdKernelProvider implements KernelProvider {
             e.intoArray(y, yOff + i);
             f.intoArray(y, yOff + i + L);
         }
-        if (i <= n - L) { // one more whole vector
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector a = v;
-            if (a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
-                FloatVector nf = t.sub(ROUND_MAGIC);
-                FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-                FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
-                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                        .reinterpretAsFloats();
-                e.intoArray(y, yOff + i);
-                i += L;
+        while (i < n) { // the rest, fewer than 2L: one or two vectors, the last one masked
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
+            FloatVector a = v; // lanes past n are 0: they pass the check and are not stored
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                break;
             }
+            FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            e.intoArray(y, yOff + i, m);
+            i += L;
         }
-        applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements (or 2L, slow lanes)
+        applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, n - i, 0f); // a rest with slow lanes (none when i ≥ n)
     }
 
     /** y = σ(x) = 1 / (1 + e^−x) over n elements. */
@@ -144,8 +151,12 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector a = v.neg();
             FloatVector b = w.neg();
             if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, 2 * L, 0f);
-                continue;
+                if (a.add(b).test(VectorOperators.IS_NAN).anyTrue()) {
+                    applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, 2 * L, 0f);
+                    continue;
+                }
+                a = a.max(-FAST_LIMIT).min(FAST_LIMIT); // saturated lanes: the result is 0 or ±1 to 1e-38
+                b = b.max(-FAST_LIMIT).min(FAST_LIMIT);
             }
             // e = e^a and f = e^b, as described above the loops
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
@@ -163,21 +174,26 @@ final class SimdKernelProvider implements KernelProvider {
             ONE.div(e.add(ONE)).intoArray(y, yOff + i);
             ONE.div(f.add(ONE)).intoArray(y, yOff + i + L);
         }
-        if (i <= n - L) { // one more whole vector
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector a = v.neg();
-            if (a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
-                FloatVector nf = t.sub(ROUND_MAGIC);
-                FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-                FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
-                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                        .reinterpretAsFloats();
-                ONE.div(e.add(ONE)).intoArray(y, yOff + i);
-                i += L;
+        while (i < n) { // the rest, fewer than 2L: one or two vectors, the last one masked
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
+            FloatVector a = v.neg(); // lanes past n are 0: they pass the check and are not stored
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                if (a.test(VectorOperators.IS_NAN).anyTrue()) {
+                    break;
+                }
+                a = a.max(-FAST_LIMIT).min(FAST_LIMIT);
             }
+            FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            ONE.div(e.add(ONE)).intoArray(y, yOff + i, m);
+            i += L;
         }
-        applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements (or 2L, slow lanes)
+        applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, n - i, 0f); // a rest with slow lanes (none when i ≥ n)
     }
 
     /** y = tanh(x) = 1 − 2 / (e^{2x} + 1) over n elements. */
@@ -190,8 +206,12 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector a = v.add(v);
             FloatVector b = w.add(w);
             if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, 2 * L, 0f);
-                continue;
+                if (a.add(b).test(VectorOperators.IS_NAN).anyTrue()) {
+                    applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, 2 * L, 0f);
+                    continue;
+                }
+                a = a.max(-FAST_LIMIT).min(FAST_LIMIT); // saturated lanes: the result is 0 or ±1 to 1e-38
+                b = b.max(-FAST_LIMIT).min(FAST_LIMIT);
             }
             // e = e^a and f = e^b, as described above the loops
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
@@ -209,21 +229,26 @@ final class SimdKernelProvider implements KernelProvider {
             ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i);
             ONE.sub(TWO.div(f.add(ONE))).intoArray(y, yOff + i + L);
         }
-        if (i <= n - L) { // one more whole vector
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector a = v.add(v);
-            if (a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
-                FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
-                FloatVector nf = t.sub(ROUND_MAGIC);
-                FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-                FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
-                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                        .reinterpretAsFloats();
-                ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i);
-                i += L;
+        while (i < n) { // the rest, fewer than 2L: one or two vectors, the last one masked
+            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
+            FloatVector a = v.add(v); // lanes past n are 0: they pass the check and are not stored
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+                if (a.test(VectorOperators.IS_NAN).anyTrue()) {
+                    break;
+                }
+                a = a.max(-FAST_LIMIT).min(FAST_LIMIT);
             }
+            FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
+            FloatVector nf = t.sub(ROUND_MAGIC);
+            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
+            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i, m);
+            i += L;
         }
-        applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, n - i, 0f); // the last n mod L elements (or 2L, slow lanes)
+        applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, n - i, 0f); // a rest with slow lanes (none when i ≥ n)
     }
 
     /**
