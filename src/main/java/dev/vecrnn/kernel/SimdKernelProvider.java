@@ -88,9 +88,9 @@ final class SimdKernelProvider implements KernelProvider {
      * up to 1.7x from one JVM to the next; one loop for all ops went wrong when its ops were
      * profiled at different times. The last n mod 2L elements run as one or two vectors after the
      * pair loop, the last one masked (tail masks from SimdSpecies.lanesBelow, see there): at the
-     * hidden sizes of the language models (60, 100) a scalar tail of up to 15 elements was most of
-     * a call's time (sigmoid 14.5 % of a JFR profile of SCRN-HS training). Fully masked loops, the
-     * other way to get there, ran at 3.2-3.4 elements/ns against 4-5 for unmasked ones.
+     * hidden sizes of the language models the scalar tail was 12 of 60 elements (SCRN 60 + 40) or
+     * 4 of 100, each at about a tenth of the vector speed. Fully masked loops, the other way to get
+     * there, ran at 3.2-3.4 elements/ns against 4-5 for unmasked ones.
      */
 
     /** y = e^x over n elements. */
