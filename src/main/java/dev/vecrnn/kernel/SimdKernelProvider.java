@@ -89,7 +89,7 @@ final class SimdKernelProvider implements KernelProvider {
      * profiled at different times. The last n mod 2L elements run as one or two vectors after the
      * pair loop, the last one masked (tail masks from SimdSpecies.lanesBelow, see there): at the
      * hidden sizes of the language models the scalar tail was 12 of 60 elements (SCRN 60 + 40) or
-     * 4 of 100, each at about a tenth of the vector speed. Fully masked loops, the other way to get
+     * 4 of 100, each through the scalar careful path. Fully masked loops, the other way to get
      * there, ran at 3.2-3.4 elements/ns against 4-5 for unmasked ones.
      */
 
