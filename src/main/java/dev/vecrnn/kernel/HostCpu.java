@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * <p>On Linux the sizes come from {@code /sys/devices/system/cpu/cpu0/cache/index*} and the model
  * from {@code /proc/cpuinfo}; elsewhere, or when a file is missing or odd, from conservative
- * defaults (L1d 32 KiB, L2 512 KiB, L3 8 MiB: smaller than any current x86 or Arm server core, so
+ * defaults (L1d 32 KiB 8-way, L2 512 KiB 8-way, L3 8 MiB: no larger than those of current x86 and Arm server cores, so
  * the derived blocks fit) and {@link #cacheSource()} says so.
  *
  * @param model       the CPU's model name, e.g. {@code AMD EPYC}, or {@code unknown}
