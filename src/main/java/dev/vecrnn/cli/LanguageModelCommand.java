@@ -218,9 +218,13 @@ final class LanguageModelCommand {
             return 1;
         }
         ModelFile.saveLanguageModel(outFile, model, vocab);
-        report.printf(Locale.ROOT, "best epoch %d: valid perplexity %.2f%s; model written to %s%n",
-                result.bestEpoch() + 1, result.bestValidPerplexity(),
-                test == null ? "" : String.format(Locale.ROOT, ", test perplexity %.2f", result.testPerplexity()), outFile);
+        String testText = test == null ? "" : String.format(Locale.ROOT, ", test perplexity %.2f", result.testPerplexity());
+        if (result.bestEpoch() < 0) { // --epochs 0 (or a resume with no epoch left): nothing was validated
+            report.printf(Locale.ROOT, "no epoch trained%s; model written to %s%n", testText, outFile);
+        } else {
+            report.printf(Locale.ROOT, "best epoch %d: valid perplexity %.2f%s; model written to %s%n",
+                    result.bestEpoch() + 1, result.bestValidPerplexity(), testText, outFile);
+        }
         return 0;
     }
 

@@ -117,6 +117,11 @@ class LanguageModelCommandTest {
                 valid.toString(), "--out", two.toString(), "--hidden", "8", "--epochs", "1", "--clip", "0");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("32 streams x 35 steps, lr 10.0, clip none"), r.out());
+        r = CliRun.of(LanguageModelCommand::run, "--model", "elman", "--train", train.toString(), "--valid",
+                valid.toString(), "--out", two.toString(), "--hidden", "8", "--epochs", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no epoch trained; model written to"), r.out());
+        assertFalse(r.out().contains("NaN"), r.out());
         r = CliRun.of(LanguageModelCommand::run, "--train", train.toString(), "--valid", valid.toString(), "--out", "m",
                 "--output", "classes");
         assertEquals(2, r.code());
