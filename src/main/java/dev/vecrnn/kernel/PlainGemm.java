@@ -1,8 +1,5 @@
 package dev.vecrnn.kernel;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
  * The plain-Java GEMM: the fallback when the Vector API is absent, and the readable definition of
  * what the SIMD engine computes. K is cut into blocks of {@link #KC}; for each block, op(B) is packed

@@ -2,7 +2,6 @@ package dev.vecrnn.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -86,10 +85,6 @@ final class SimdGemm implements GemmEngine {
 
     private static final ThreadLocal<GemmWorkspace> WS = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    private static int roundUp(int x, int m) {
-        return Math.max(m, (x + m - 1) / m * m);
-    }
-
     @Override
     public String describe() {
         return S + " (" + L + " lanes), micro-kernel " + MR + "x" + NR + ", kc " + KC + ", mc " + MC + ", nc " + NC;
@@ -118,7 +113,7 @@ final class SimdGemm implements GemmEngine {
     private static GemmWorkspace workspace(int nc) {
         GemmWorkspace ws = WS.get();
         ws.a = GemmWorkspace.grow(ws.a, MC * KC);
-        ws.b = GemmWorkspace.grow(ws.b, KC * roundUp(nc, NR));
+        ws.b = GemmWorkspace.grow(ws.b, KC * GemmBlocking.roundUp(nc, NR));
         ws.tile = GemmWorkspace.grow(ws.tile, MR * NR);
         return ws;
     }
