@@ -434,6 +434,7 @@ public final class ElmanTagger {
         private float[] hs = new float[0];         // (rows + B) × nh: block 0 = h0, block t+1 = h_t
         private float[] dh = new float[0];         // rows × nh: dH, then dZ in place
         private final float[] colSum = new float[nh];
+        private final SigmoidRecurrence.Workspace recWs = new SigmoidRecurrence.Workspace(); // packed wh
         private final OutputLayer.Workspace out;
         private final ShardGradients grads;        // wx, wh, bh, h0 (w and b: the output workspace's)
         private int batchSlots, batchSteps;        // shape of the batch in the workspace
@@ -560,7 +561,7 @@ public final class ElmanTagger {
             for (int slot = 0; slot < slots; slot++) {
                 System.arraycopy(h0.values(), 0, hs, slot * nh, nh);
             }
-            recurrence.forward(slots, steps, running, hs, 0, nh);
+            recurrence.forward(recWs, slots, steps, running, hs, 0, nh);
         }
 
         /** The output layer's fused softmax + cross-entropy, each sentence's rows weighted 1/T_s; returns Σ_s mean NLL. */

@@ -523,6 +523,7 @@ final class RecurrentCore {
         private float[] carry = new float[0]; // B × ns scratch: ds_{t−1} contributions
         private float[] scores;               // the output workspace's buffer after activate()
         private final float[] dRate;          // ns, vector mode: Σ ∂L/∂r
+        private final SigmoidRecurrence.Workspace recWs = new SigmoidRecurrence.Workspace(); // packed hh
         double loss;
 
         Shard(boolean first) {
@@ -666,7 +667,7 @@ final class RecurrentCore {
             if (bh != null) {
                 Blas.addRowVector(rows, nh, bh.values(), 0, hs, block, ld);
             }
-            recurrence.forward(slots, steps, running, hs, 0, ld);
+            recurrence.forward(recWs, slots, steps, running, hs, 0, ld);
         }
 
         /**
