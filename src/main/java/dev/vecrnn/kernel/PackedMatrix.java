@@ -128,14 +128,14 @@ public final class PackedMatrix {
     }
 
     /**
-     * Packs rows [i0, i0+mc) × columns [p0, p0+kb) of op(A) into panels of mr rows at dst[0..]:
+     * Packs rows [i0, i0+mc) × columns [p0, p0+kb) of op(A) into panels of mr rows at dst[dOff..]:
      * panel q holds rows i0+q·mr .. (zeros past mc), column after column, mr floats per column.
      */
     static void packA(boolean trans, float[] a, int aOff, int lda, int i0, int mc, int p0, int kb, int mr,
-                      float[] dst) {
+                      float[] dst, int dOff) {
         for (int q = 0; q < mc; q += mr) {
             int h = Math.min(mr, mc - q);
-            int d = q * kb;
+            int d = dOff + q * kb;
             if (trans) {
                 // A stored k × m: the mr values of one column of op(A) are contiguous.
                 int s = aOff + p0 * lda + i0 + q;
