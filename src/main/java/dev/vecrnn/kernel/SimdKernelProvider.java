@@ -102,7 +102,7 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector w = FloatVector.fromArray(F, x, xOff + i + L);
             FloatVector a = v;
             FloatVector b = w;
-            if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).and(b.abs().compare(VectorOperators.LE, FAST_LIMIT)).allTrue()) {
                 applyCarefully(OP_EXP, x, xOff + i, y, yOff + i, 2 * L, 0f);
                 continue;
             }
@@ -150,7 +150,7 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector w = FloatVector.fromArray(F, x, xOff + i + L);
             FloatVector a = v.neg();
             FloatVector b = w.neg();
-            if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).and(b.abs().compare(VectorOperators.LE, FAST_LIMIT)).allTrue()) {
                 if (a.add(b).test(VectorOperators.IS_NAN).anyTrue()) {
                     applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, 2 * L, 0f);
                     continue;
@@ -205,7 +205,7 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector w = FloatVector.fromArray(F, x, xOff + i + L);
             FloatVector a = v.add(v);
             FloatVector b = w.add(w);
-            if (!a.abs().max(b.abs()).compare(VectorOperators.LE, FAST_LIMIT).allTrue()) {
+            if (!a.abs().compare(VectorOperators.LE, FAST_LIMIT).and(b.abs().compare(VectorOperators.LE, FAST_LIMIT)).allTrue()) {
                 if (a.add(b).test(VectorOperators.IS_NAN).anyTrue()) {
                     applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, 2 * L, 0f);
                     continue;
