@@ -317,6 +317,9 @@ final class SimdGemm implements GemmEngine {
                     int ai = directA ? 0 : ir * kb;
                     if (h == MR && w == NR) {
                         micro(kb, ap, ai, bArr, bi, bs, c, ci, ldc, alpha, beta);
+                    } else if (h <= MR / 2) {
+                        microHalf(kb, ap, ai, bArr, bi, bs, tile);
+                        edge(tile, h, w, alpha, beta, c, ci, ldc);
                     } else {
                         micro(kb, ap, ai, bArr, bi, bs, tile, 0, NR, 1f, 0f);
                         edge(tile, h, w, alpha, beta, c, ci, ldc);
@@ -518,6 +521,46 @@ final class SimdGemm implements GemmEngine {
             c70.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(vb)).intoArray(c, ci + 7 * ldc);
             c71.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + L).mul(vb)).intoArray(c, ci + 7 * ldc + L);
         }
+    }
+
+    /**
+     * The first MR/2 = 4 rows of {@link #micro} into the edge tile (β = 0, α = 1): a last row panel
+     * of at most 4 rows (a sentence of 20 words is 8 + 8 + 4 rows) no longer pays for 8. Each
+     * accumulator sums as in micro, so the rows are bit-identical; 8 chains of FMAs still cover
+     * the FMA latency.
+     */
+    private static void microHalf(int kb, float[] a, int ai, float[] b, int bi, int bs, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kb; p++) {
+            int ap = ai + p * MR;
+            int bp = bi + p * bs;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ap + 0]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     /**
