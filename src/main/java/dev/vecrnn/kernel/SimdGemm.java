@@ -308,6 +308,9 @@ final class SimdGemm implements GemmEngine {
                         int ai = aOff + (ic + ir) * lda + p0;
                         if (w == NR) {
                             microA(kb, a, ai, lda, bArr, bi, bs, c, ci, ldc, alpha, beta);
+                        } else if (w <= L) {
+                            narrow(kb, a, ai, lda, 1, bArr, bi, bs, tile);
+                            edge(tile, h, w, alpha, beta, c, ci, ldc);
                         } else {
                             microA(kb, a, ai, lda, bArr, bi, bs, tile, 0, NR, 1f, 0f);
                             edge(tile, h, w, alpha, beta, c, ci, ldc);
@@ -317,6 +320,9 @@ final class SimdGemm implements GemmEngine {
                     int ai = directA ? 0 : ir * kb;
                     if (h == MR && w == NR) {
                         micro(kb, ap, ai, bArr, bi, bs, c, ci, ldc, alpha, beta);
+                    } else if (w <= L) {
+                        narrow(kb, ap, ai, 1, MR, bArr, bi, bs, tile);
+                        edge(tile, h, w, alpha, beta, c, ci, ldc);
                     } else if (h <= MR / 2) {
                         microHalf(kb, ap, ai, bArr, bi, bs, tile);
                         edge(tile, h, w, alpha, beta, c, ci, ldc);
@@ -521,6 +527,45 @@ final class SimdGemm implements GemmEngine {
             c70.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(vb)).intoArray(c, ci + 7 * ldc);
             c71.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + L).mul(vb)).intoArray(c, ci + 7 * ldc + L);
         }
+    }
+
+    /**
+     * A last column panel of at most L columns (n = 200 is 6 panels of 32 and 8 columns): the first
+     * vector of {@link #micro}'s columns for MR rows into the edge tile (β = 0, α = 1), half the work
+     * of a full panel. A is read at a[ai + r·ra + p·pa] (packed: ra = 1, pa = MR; in place: ra = lda,
+     * pa = 1). Each accumulator sums as in micro, so the result is bit-identical; 8 chains of FMAs
+     * still cover the FMA latency.
+     */
+    private static void narrow(int kb, float[] a, int ai, int ra, int pa, float[] b, int bi, int bs, float[] tile) {
+        int a0 = ai + 0 * ra;
+        int a1 = ai + 1 * ra;
+        int a2 = ai + 2 * ra;
+        int a3 = ai + 3 * ra;
+        int a4 = ai + 4 * ra;
+        int a5 = ai + 5 * ra;
+        int a6 = ai + 6 * ra;
+        int a7 = ai + 7 * ra;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kb; p++) {
+            int o = p * pa;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi + p * bs);
+            c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + o]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + o]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + o]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + o]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0 * NR);
+        c1.intoArray(tile, 1 * NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
     }
 
     /**
