@@ -9,11 +9,11 @@ package dev.vecrnn.kernel;
 public final class Baselines {
     /** The Vector API side, loaded only when the module is present. */
     interface Impl {
-        void jdkExp(float[] x, float[] y, int n);
+        void jdkExp(float[] x, float[] y, int off, int n);
 
-        void jdkSigmoid(float[] x, float[] y, int n);
+        void jdkSigmoid(float[] x, float[] y, int off, int n);
 
-        void jdkTanh(float[] x, float[] y, int n);
+        void jdkTanh(float[] x, float[] y, int off, int n);
 
         float fmaChains(long iterations);
 
@@ -40,25 +40,25 @@ public final class Baselines {
         return IMPL;
     }
 
-    /** y = e^x through {@code VectorOperators.EXP}. */
-    public static void jdkExp(float[] x, float[] y, int n) {
-        Checks.vector("x", x, 0, n);
-        Checks.vector("y", y, 0, n);
-        impl().jdkExp(x, y, n);
+    /** y[off..off+n) = e^x[off..off+n) through {@code VectorOperators.EXP}. */
+    public static void jdkExp(float[] x, float[] y, int off, int n) {
+        Checks.vector("x", x, off, n);
+        Checks.vector("y", y, off, n);
+        impl().jdkExp(x, y, off, n);
     }
 
-    /** y = 1 / (1 + e^−x) through {@code VectorOperators.EXP}. */
-    public static void jdkSigmoid(float[] x, float[] y, int n) {
-        Checks.vector("x", x, 0, n);
-        Checks.vector("y", y, 0, n);
-        impl().jdkSigmoid(x, y, n);
+    /** y = 1 / (1 + e^−x) through {@code VectorOperators.EXP}, elements [off, off+n). */
+    public static void jdkSigmoid(float[] x, float[] y, int off, int n) {
+        Checks.vector("x", x, off, n);
+        Checks.vector("y", y, off, n);
+        impl().jdkSigmoid(x, y, off, n);
     }
 
-    /** y = tanh(x) through {@code VectorOperators.TANH}. */
-    public static void jdkTanh(float[] x, float[] y, int n) {
-        Checks.vector("x", x, 0, n);
-        Checks.vector("y", y, 0, n);
-        impl().jdkTanh(x, y, n);
+    /** y = tanh(x) through {@code VectorOperators.TANH}, elements [off, off+n). */
+    public static void jdkTanh(float[] x, float[] y, int off, int n) {
+        Checks.vector("x", x, off, n);
+        Checks.vector("y", y, off, n);
+        impl().jdkTanh(x, y, off, n);
     }
 
     /**

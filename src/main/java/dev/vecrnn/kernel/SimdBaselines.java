@@ -12,41 +12,41 @@ final class SimdBaselines implements Baselines.Impl {
     private static final int CHAINS = 12;
 
     @Override
-    public void jdkExp(float[] x, float[] y, int n) {
+    public void jdkExp(float[] x, float[] y, int off, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+            FloatVector.fromArray(F, x, off + i).lanewise(VectorOperators.EXP).intoArray(y, off + i);
         }
         if (i < n) {
             VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            FloatVector.fromArray(F, x, i, m).lanewise(VectorOperators.EXP).intoArray(y, i, m);
+            FloatVector.fromArray(F, x, off + i, m).lanewise(VectorOperators.EXP).intoArray(y, off + i, m);
         }
     }
 
     @Override
-    public void jdkSigmoid(float[] x, float[] y, int n) {
+    public void jdkSigmoid(float[] x, float[] y, int off, int n) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, i).neg().lanewise(VectorOperators.EXP);
-            one.div(e.add(one)).intoArray(y, i);
+            FloatVector e = FloatVector.fromArray(F, x, off + i).neg().lanewise(VectorOperators.EXP);
+            one.div(e.add(one)).intoArray(y, off + i);
         }
         if (i < n) {
             VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            FloatVector e = FloatVector.fromArray(F, x, i, m).neg().lanewise(VectorOperators.EXP);
-            one.div(e.add(one)).intoArray(y, i, m);
+            FloatVector e = FloatVector.fromArray(F, x, off + i, m).neg().lanewise(VectorOperators.EXP);
+            one.div(e.add(one)).intoArray(y, off + i, m);
         }
     }
 
     @Override
-    public void jdkTanh(float[] x, float[] y, int n) {
+    public void jdkTanh(float[] x, float[] y, int off, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+            FloatVector.fromArray(F, x, off + i).lanewise(VectorOperators.TANH).intoArray(y, off + i);
         }
         if (i < n) {
             VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
-            FloatVector.fromArray(F, x, i, m).lanewise(VectorOperators.TANH).intoArray(y, i, m);
+            FloatVector.fromArray(F, x, off + i, m).lanewise(VectorOperators.TANH).intoArray(y, off + i, m);
         }
     }
 

@@ -71,19 +71,19 @@ public class ElementwiseBench {
 
     @Benchmark
     public float expJdk() {
-        Baselines.jdkExp(x, y, size);
+        Baselines.jdkExp(x, y, 0, size);
         return y[size - 1];
     }
 
     @Benchmark
     public float sigmoidJdk() {
-        Baselines.jdkSigmoid(x, y, size);
+        Baselines.jdkSigmoid(x, y, 0, size);
         return y[size - 1];
     }
 
     @Benchmark
     public float tanhJdk() {
-        Baselines.jdkTanh(x, y, size);
+        Baselines.jdkTanh(x, y, 0, size);
         return y[size - 1];
     }
 
