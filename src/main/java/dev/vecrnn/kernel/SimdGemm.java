@@ -18,18 +18,23 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * All four transpose cases are handled by the two packing routines in {@link PackedMatrix}; the
  * micro-kernel only ever sees contiguous panels. Edge blocks (fewer than MR rows or NR columns) run
- * the same micro-kernel on zero-padded panels into a small C tile, then copy the valid part.
+ * the micro-kernel, or its variant of 4 rows ({@link #microHalf}) or one vector of columns
+ * ({@link #narrow}) when the block fits one, on zero-padded panels into a small C tile, then copy the
+ * valid part. A row-major B's ragged last panel is packed with masked vector loads.
  *
- * <p><b>Where the last 10–15 % of the FMA peak goes</b> (Zen 5 host, 512 bits, {@code vecrnn bench
- * --only fma,gemm-512,gemm-1024}, 2026-11-29, runs alternating with the property set and unset):
- * the same code gives 0.84–0.90 of {@code fma-peak} at 512³ and 0.80–0.86 at 1024³ from run to run
- * on this shared machine. The second pass over C at 512³ costs at most a few per cent: KC = 512 (one
- * pass) gave 0.88–0.90 against 0.84–0.89 for the derived KC = 256 in the same series, but at 1024³
- * its 64 KiB B panel overflows L1d (0.75–0.78), so the derived KC stays. Packing pays for itself: reading A and B in place instead
- * ({@code -Dvecrnn.gemm.direct=1024}) gave 0.82–0.83 at 512³ and 0.60–0.63 at 1024³; what packing
- * itself costs (A's is a scalar transpose of every element, done once per K block and A block) was
- * not timed apart. MC = 512 instead of 256 changed 1024³ by +2 % (0.83–0.84), within the spread.
- * The leading dimensions of these shapes are powers of two; no other size was compared.
+ * <p><b>Where the last 10 % of the FMA peak goes</b> (Zen 5 host, 512 bits, 2026-11-29). A copy of
+ * the 512³ loop timed part by part: the micro-kernel calls, C updates included, run at 0.97 of
+ * {@code fma-peak} (250–258 GFLOPS); packing A was 7.5 % of the product while it was a scalar
+ * transpose, 2 % with the vector transpose of {@link #packA}; packing B (vector copies) 2–3 %.
+ * {@code vecrnn bench --only fma,gemm-512,gemm-1024}, two runs with PyTorch between them: 0.90 /
+ * 0.93 of {@code fma-peak} at 512³, 0.89 / 0.90 at 1024³ (before the vector transpose 0.84–0.90 and
+ * 0.80–0.86). Unrolling the kernel's k loop by two made the kernel alone 0.97 instead of 0.93 in a
+ * timing loop but the product no faster (and the in-place variant slower: C2 spilled its row
+ * indexes), so it is not done. The second pass over C at 512³ costs at most a few per cent: KC =
+ * 512 (one pass) gave 0.88–0.90 against 0.84–0.89 for KC = 256 in one series, but at 1024³ its
+ * 64 KiB B panel overflows L1d (0.75–0.78). Packing pays for itself: reading A and B in place
+ * ({@code -Dvecrnn.gemm.direct=1024}) gave 0.82–0.83 at 512³ and 0.60–0.63 at 1024³. The leading
+ * dimensions of these shapes are powers of two; no other size was compared.
  */
 final class SimdGemm implements GemmEngine {
     /**
