@@ -38,15 +38,6 @@ final class SimdKernelProvider implements KernelProvider {
     static final VectorShuffle<Float> ROT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
     static final VectorShuffle<Float> ROT1 = VectorShuffle.fromOp(F, i -> (i + 1) % F.length());
 
-    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
-    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
-    private static final FloatVector TWO = FloatVector.broadcast(F, 2f);
-    private static final FloatVector VC0 = FloatVector.broadcast(F, C0);
-    private static final FloatVector VC1 = FloatVector.broadcast(F, C1);
-    private static final FloatVector VC2 = FloatVector.broadcast(F, C2);
-    private static final FloatVector VC3 = FloatVector.broadcast(F, C3);
-    private static final FloatVector VC4 = FloatVector.broadcast(F, C4);
 
     @Override
     public String describe() {
@@ -81,6 +72,12 @@ final class SimdKernelProvider implements KernelProvider {
      * 0 or ±1 to within 1.2e-38, and trained hierarchical-softmax scores saturate often enough that
      * the lane-by-lane path made sigmoid 3.5 -> 0.15 el/ns on inputs of spread 100.
      *
+     * The vector constants are locals of each loop method, made with FloatVector.broadcast: read from
+     * static final FloatVector fields, C2 loaded each one from its object's payload on every pass
+     * (seven loads a pass in the exponential, each split across two cache lines or not depending on
+     * where that JVM put the payload), and exp-4096 ran at 6.6 or 8.8 elements/ns depending on the
+     * JVM; as locals they stay in registers, 9.5-10.1 in five of six runs (Zen 5, 512 bits).
+     *
      * Why the few lines of the exponential are written out in each loop rather than called: a
      * method that takes or returns a vector boxes it whenever C2 declines to inline it, and C2
      * declines even small helpers at times (the node-count cutoff; "already compiled into a medium
@@ -95,6 +92,13 @@ final class SimdKernelProvider implements KernelProvider {
 
     /** y = e^x over n elements. */
     private static void expLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        // the constants as locals, kept in registers (see the comment above the loops)
+        FloatVector negLn2Hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector vc0 = FloatVector.broadcast(F, C0);
+        FloatVector vc1 = FloatVector.broadcast(F, C1);
+        FloatVector vc2 = FloatVector.broadcast(F, C2);
+        FloatVector vc3 = FloatVector.broadcast(F, C3);
         int i = 0;
         // Two vectors per pass: their chains of dependent operations interleave.
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
@@ -111,10 +115,10 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector u = b.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
             FloatVector mf = u.sub(ROUND_MAGIC);
-            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-            FloatVector rb = mf.fma(NEG_LN2_LO, mf.fma(NEG_LN2_HI, b));
-            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
-            FloatVector q = rb.fma(C5, C4).fma(rb, VC3).fma(rb, VC2).fma(rb, VC1).fma(rb, VC0);
+            FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
+            FloatVector rb = mf.fma(negLn2Lo, mf.fma(negLn2Hi, b));
+            FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
+            FloatVector q = rb.fma(C5, C4).fma(rb, vc3).fma(rb, vc2).fma(rb, vc1).fma(rb, vc0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
             FloatVector f = q.reinterpretAsInts().add(u.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
@@ -131,8 +135,8 @@ final class SimdKernelProvider implements KernelProvider {
             }
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
-            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
+            FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
             e.intoArray(y, yOff + i, m);
@@ -143,6 +147,14 @@ final class SimdKernelProvider implements KernelProvider {
 
     /** y = σ(x) = 1 / (1 + e^−x) over n elements. */
     private static void sigmoidLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        // the constants as locals, kept in registers (see the comment above the loops)
+        FloatVector negLn2Hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector vc0 = FloatVector.broadcast(F, C0);
+        FloatVector vc1 = FloatVector.broadcast(F, C1);
+        FloatVector vc2 = FloatVector.broadcast(F, C2);
+        FloatVector vc3 = FloatVector.broadcast(F, C3);
         int i = 0;
         // Two vectors per pass: their chains of dependent operations interleave.
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
@@ -163,16 +175,16 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector u = b.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
             FloatVector mf = u.sub(ROUND_MAGIC);
-            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-            FloatVector rb = mf.fma(NEG_LN2_LO, mf.fma(NEG_LN2_HI, b));
-            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
-            FloatVector q = rb.fma(C5, C4).fma(rb, VC3).fma(rb, VC2).fma(rb, VC1).fma(rb, VC0);
+            FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
+            FloatVector rb = mf.fma(negLn2Lo, mf.fma(negLn2Hi, b));
+            FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
+            FloatVector q = rb.fma(C5, C4).fma(rb, vc3).fma(rb, vc2).fma(rb, vc1).fma(rb, vc0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
             FloatVector f = q.reinterpretAsInts().add(u.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
-            ONE.div(e.add(ONE)).intoArray(y, yOff + i);
-            ONE.div(f.add(ONE)).intoArray(y, yOff + i + L);
+            one.div(e.add(one)).intoArray(y, yOff + i);
+            one.div(f.add(one)).intoArray(y, yOff + i + L);
         }
         while (i < n) { // the rest, fewer than 2L: one or two vectors, the last one masked
             VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
@@ -186,11 +198,11 @@ final class SimdKernelProvider implements KernelProvider {
             }
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
-            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
+            FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
-            ONE.div(e.add(ONE)).intoArray(y, yOff + i, m);
+            one.div(e.add(one)).intoArray(y, yOff + i, m);
             i += L;
         }
         applyCarefully(OP_SIGMOID, x, xOff + i, y, yOff + i, n - i, 0f); // a rest with slow lanes (none when i ≥ n)
@@ -198,6 +210,15 @@ final class SimdKernelProvider implements KernelProvider {
 
     /** y = tanh(x) = 1 − 2 / (e^{2x} + 1) over n elements. */
     private static void tanhLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        // the constants as locals, kept in registers (see the comment above the loops)
+        FloatVector negLn2Hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector two = FloatVector.broadcast(F, 2f);
+        FloatVector vc0 = FloatVector.broadcast(F, C0);
+        FloatVector vc1 = FloatVector.broadcast(F, C1);
+        FloatVector vc2 = FloatVector.broadcast(F, C2);
+        FloatVector vc3 = FloatVector.broadcast(F, C3);
         int i = 0;
         // Two vectors per pass: their chains of dependent operations interleave.
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
@@ -218,16 +239,16 @@ final class SimdKernelProvider implements KernelProvider {
             FloatVector u = b.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
             FloatVector mf = u.sub(ROUND_MAGIC);
-            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-            FloatVector rb = mf.fma(NEG_LN2_LO, mf.fma(NEG_LN2_HI, b));
-            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
-            FloatVector q = rb.fma(C5, C4).fma(rb, VC3).fma(rb, VC2).fma(rb, VC1).fma(rb, VC0);
+            FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
+            FloatVector rb = mf.fma(negLn2Lo, mf.fma(negLn2Hi, b));
+            FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
+            FloatVector q = rb.fma(C5, C4).fma(rb, vc3).fma(rb, vc2).fma(rb, vc1).fma(rb, vc0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
             FloatVector f = q.reinterpretAsInts().add(u.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
-            ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i);
-            ONE.sub(TWO.div(f.add(ONE))).intoArray(y, yOff + i + L);
+            one.sub(two.div(e.add(one))).intoArray(y, yOff + i);
+            one.sub(two.div(f.add(one))).intoArray(y, yOff + i + L);
         }
         while (i < n) { // the rest, fewer than 2L: one or two vectors, the last one masked
             VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(n - i));
@@ -241,11 +262,11 @@ final class SimdKernelProvider implements KernelProvider {
             }
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
-            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
+            FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
-            ONE.sub(TWO.div(e.add(ONE))).intoArray(y, yOff + i, m);
+            one.sub(two.div(e.add(one))).intoArray(y, yOff + i, m);
             i += L;
         }
         applyCarefully(OP_TANH, x, xOff + i, y, yOff + i, n - i, 0f); // a rest with slow lanes (none when i ≥ n)
@@ -258,6 +279,13 @@ final class SimdKernelProvider implements KernelProvider {
      * careful path.
      */
     private static float expShifted(float[] x, int xi, float[] y, int yi, int count, float shift) {
+        // the constants as locals, kept in registers (see the comment above the loops)
+        FloatVector negLn2Hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector vc0 = FloatVector.broadcast(F, C0);
+        FloatVector vc1 = FloatVector.broadcast(F, C1);
+        FloatVector vc2 = FloatVector.broadcast(F, C2);
+        FloatVector vc3 = FloatVector.broadcast(F, C3);
         VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(count));
         FloatVector a = FloatVector.fromArray(F, x, xi, m).sub(shift);
         if (a.test(VectorOperators.IS_NAN).anyTrue()) {
@@ -266,8 +294,8 @@ final class SimdKernelProvider implements KernelProvider {
         // e = e^a, as described above the loops
         FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
         FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector red = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, a));
-        FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+        FloatVector red = n.fma(negLn2Lo, n.fma(negLn2Hi, a));
+        FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
         FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                 .reinterpretAsFloats().blend(0f, a.compare(VectorOperators.LT, -FAST_LIMIT));
         if (y != null) {
@@ -325,11 +353,12 @@ final class SimdKernelProvider implements KernelProvider {
 
     @Override
     public void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f); // a local, kept in a register (see above the loops)
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOff + i);
             FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
-            gv.mul(v.mul(ONE.sub(v))).intoArray(out, outOff + i);
+            gv.mul(v.mul(one.sub(v))).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             float v = y[yOff + i];
@@ -339,11 +368,12 @@ final class SimdKernelProvider implements KernelProvider {
 
     @Override
     public void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f); // a local, kept in a register (see above the loops)
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOff + i);
             FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
-            gv.mul(v.neg().fma(v, ONE)).intoArray(out, outOff + i);
+            gv.mul(v.neg().fma(v, one)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             float v = y[yOff + i];
@@ -400,6 +430,13 @@ final class SimdKernelProvider implements KernelProvider {
      */
     @Override
     public long expShiftedPrefix(float[] x, int off, int n, float shift) {
+        // the constants as locals, kept in registers (see the comment above the loops)
+        FloatVector negLn2Hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector vc0 = FloatVector.broadcast(F, C0);
+        FloatVector vc1 = FloatVector.broadcast(F, C1);
+        FloatVector vc2 = FloatVector.broadcast(F, C2);
+        FloatVector vc3 = FloatVector.broadcast(F, C3);
         FloatVector s0 = FloatVector.zero(F);
         FloatVector s1 = FloatVector.zero(F);
         int j = 0;
@@ -411,8 +448,8 @@ final class SimdKernelProvider implements KernelProvider {
             // e = e^a, as described above the loops
             FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
             FloatVector nf = t.sub(ROUND_MAGIC);
-            FloatVector red = nf.fma(NEG_LN2_LO, nf.fma(NEG_LN2_HI, a));
-            FloatVector p = red.fma(C5, C4).fma(red, VC3).fma(red, VC2).fma(red, VC1).fma(red, VC0);
+            FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
+            FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
             FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats().blend(0f, a.compare(VectorOperators.LT, -FAST_LIMIT));
             e.intoArray(x, off + j);
@@ -545,11 +582,12 @@ final class SimdKernelProvider implements KernelProvider {
                              float[] b, int bOff, int ldb, float[] g, int gOff, int ldg,
                              float[] da, int daOff, int ldda, float[] db, int dbOff, int lddb,
                              float[] dr, int drOff) {
+        FloatVector one = FloatVector.broadcast(F, 1f); // a local, kept in a register (see above the loops)
         // Column blocks outside, rows inside: the dr block stays in a register over all rows.
         for (int j = 0; j < cols; j += L) {
             VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
             FloatVector rv = FloatVector.fromArray(F, r, rOff + j, m);
-            FloatVector rc = ONE.sub(rv);
+            FloatVector rc = one.sub(rv);
             FloatVector drv = FloatVector.fromArray(F, dr, drOff + j, m);
             for (int i = 0; i < rows; i++) {
                 FloatVector gv = FloatVector.fromArray(F, g, gOff + i * ldg + j, m);
