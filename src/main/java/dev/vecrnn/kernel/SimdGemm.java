@@ -162,7 +162,16 @@ final class SimdGemm implements GemmEngine {
             }
         }
         if (trans) {
-            PackedMatrix.packB(true, b, bOff, ldb, p0, kb, j0, nc, NR, dst, dOff);
+            // op(B)[p][j] = b[j·ldb + p]: each group of 8 columns of a panel is a transpose of 8 rows of b
+            int vec = L == 8 || L == 16 ? nc - nc % NR : 0;
+            for (int q = 0; q < vec; q += NR) {
+                for (int g = 0; g < NR; g += 8) {
+                    packRowsTransposed(b, bOff + (j0 + q + g) * ldb + p0, ldb, kb, dst, dOff + q * kb + g, NR);
+                }
+            }
+            if (vec < nc) {
+                PackedMatrix.packB(true, b, bOff, ldb, p0, kb, j0 + vec, nc - vec, NR, dst, dOff + vec * kb);
+            }
         } else if (full < nc) {
             packRaggedPanel(b, bOff + p0 * ldb + j0 + full, ldb, kb, nc - full, dst, dOff + full * kb);
         }
@@ -215,7 +224,7 @@ final class SimdGemm implements GemmEngine {
         } else {
             full = MR == 8 && L >= 8 ? mc - mc % MR : 0;
             for (int q = 0; q < full; q += MR) {
-                packRowsTransposed(a, aOff + (i0 + q) * lda + p0, lda, kb, dst, q * kb);
+                packRowsTransposed(a, aOff + (i0 + q) * lda + p0, lda, kb, dst, q * kb, 8);
             }
         }
         if (full < mc) {
@@ -252,10 +261,18 @@ final class SimdGemm implements GemmEngine {
         }
     }
 
-    /** dst[d + p·8 + i] = a[s + i·lda + p] for 8 rows i and p in [0, kb): three rounds of interleaving. */
-    private static void packRowsTransposed(float[] a, int s, int lda, int kb, float[] dst, int d) {
+    /**
+     * dst[d + p·cs + i] = a[s + i·lda + p] for 8 rows i and p in [0, kb): three rounds of
+     * interleaving turn 8 rows of L columns into L chunks of 8 floats, one per column. cs = 8 makes
+     * the chunks contiguous (an A panel); a B panel (cs = NR) takes them NR apart, one store per
+     * chunk (a vector of 16 lanes holds two: each stored under a mask). Needs L = 8 or 16 when
+     * cs ≠ 8, L ≥ 8 otherwise.
+     */
+    private static void packRowsTransposed(float[] a, int s, int lda, int kb, float[] dst, int d, int cs) {
+        VectorMask<Float> lo = VectorMask.fromLong(S, 0xFFL);   // lanes 0-7: a chunk
+        VectorMask<Float> hi = VectorMask.fromLong(S, 0xFF00L); // lanes 8-15: the next one (16 lanes)
         int p = 0;
-        for (; p + L <= kb; p += L, d += 8 * L) {
+        for (; p + L <= kb; p += L) {
             FloatVector v0 = FloatVector.fromArray(S, a, s + p);
             FloatVector v1 = FloatVector.fromArray(S, a, s + lda + p);
             FloatVector v2 = FloatVector.fromArray(S, a, s + 2 * lda + p);
@@ -274,19 +291,52 @@ final class SimdGemm implements GemmEngine {
             FloatVector x2 = w1.rearrange(LO2, w3), x3 = w1.rearrange(HI2, w3);
             FloatVector x4 = w4.rearrange(LO2, w6), x5 = w4.rearrange(HI2, w6);
             FloatVector x6 = w5.rearrange(LO2, w7), x7 = w5.rearrange(HI2, w7);
-            // all 8 rows of consecutive columns: the panel's layout
-            x0.rearrange(LO4, x4).intoArray(dst, d);
-            x0.rearrange(HI4, x4).intoArray(dst, d + L);
-            x1.rearrange(LO4, x5).intoArray(dst, d + 2 * L);
-            x1.rearrange(HI4, x5).intoArray(dst, d + 3 * L);
-            x2.rearrange(LO4, x6).intoArray(dst, d + 4 * L);
-            x2.rearrange(HI4, x6).intoArray(dst, d + 5 * L);
-            x3.rearrange(LO4, x7).intoArray(dst, d + 6 * L);
-            x3.rearrange(HI4, x7).intoArray(dst, d + 7 * L);
+            // all 8 rows of consecutive columns: o_r holds the chunks of columns p + r·L/8 ..
+            FloatVector o0 = x0.rearrange(LO4, x4), o1 = x0.rearrange(HI4, x4);
+            FloatVector o2 = x1.rearrange(LO4, x5), o3 = x1.rearrange(HI4, x5);
+            FloatVector o4 = x2.rearrange(LO4, x6), o5 = x2.rearrange(HI4, x6);
+            FloatVector o6 = x3.rearrange(LO4, x7), o7 = x3.rearrange(HI4, x7);
+            int q = d + p * cs;
+            if (cs == 8) {
+                o0.intoArray(dst, q);
+                o1.intoArray(dst, q + L);
+                o2.intoArray(dst, q + 2 * L);
+                o3.intoArray(dst, q + 3 * L);
+                o4.intoArray(dst, q + 4 * L);
+                o5.intoArray(dst, q + 5 * L);
+                o6.intoArray(dst, q + 6 * L);
+                o7.intoArray(dst, q + 7 * L);
+            } else if (L == 8) {
+                o0.intoArray(dst, q);
+                o1.intoArray(dst, q + cs);
+                o2.intoArray(dst, q + 2 * cs);
+                o3.intoArray(dst, q + 3 * cs);
+                o4.intoArray(dst, q + 4 * cs);
+                o5.intoArray(dst, q + 5 * cs);
+                o6.intoArray(dst, q + 6 * cs);
+                o7.intoArray(dst, q + 7 * cs);
+            } else { // 16 lanes: columns 2r and 2r + 1
+                o0.intoArray(dst, q, lo);
+                o0.intoArray(dst, q + cs - 8, hi);
+                o1.intoArray(dst, q + 2 * cs, lo);
+                o1.intoArray(dst, q + 3 * cs - 8, hi);
+                o2.intoArray(dst, q + 4 * cs, lo);
+                o2.intoArray(dst, q + 5 * cs - 8, hi);
+                o3.intoArray(dst, q + 6 * cs, lo);
+                o3.intoArray(dst, q + 7 * cs - 8, hi);
+                o4.intoArray(dst, q + 8 * cs, lo);
+                o4.intoArray(dst, q + 9 * cs - 8, hi);
+                o5.intoArray(dst, q + 10 * cs, lo);
+                o5.intoArray(dst, q + 11 * cs - 8, hi);
+                o6.intoArray(dst, q + 12 * cs, lo);
+                o6.intoArray(dst, q + 13 * cs - 8, hi);
+                o7.intoArray(dst, q + 14 * cs, lo);
+                o7.intoArray(dst, q + 15 * cs - 8, hi);
+            }
         }
-        for (; p < kb; p++, d += 8) {
+        for (; p < kb; p++) {
             for (int i = 0; i < 8; i++) {
-                dst[d + i] = a[s + i * lda + p];
+                dst[d + p * cs + i] = a[s + i * lda + p];
             }
         }
     }
