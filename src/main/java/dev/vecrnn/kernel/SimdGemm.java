@@ -26,9 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the 512³ loop timed part by part: the micro-kernel calls, C updates included, run at 0.97 of
  * {@code fma-peak} (250–258 GFLOPS); packing A was 7.5 % of the product while it was a scalar
  * transpose, 2 % with the vector transpose of {@link #packA}; packing B (vector copies) 2–3 %.
- * {@code vecrnn bench --only fma,gemm-512,gemm-1024}, two runs with PyTorch between them: 0.90 /
- * 0.93 of {@code fma-peak} at 512³, 0.89 / 0.90 at 1024³ (before the vector transpose 0.84–0.90 and
- * 0.80–0.86). Unrolling the kernel's k loop by two made the kernel alone 0.97 instead of 0.93 in a
+ * {@code vecrnn bench --only fma,gemm-512,gemm-1024,...}, four runs: 0.90–0.93 of {@code fma-peak} at
+ * 512³, 0.87–0.90 at 1024³ (before the vector transpose 0.84–0.90 and 0.80–0.86). Unrolling the kernel's k loop by two made the kernel alone 0.97 instead of 0.93 in a
  * timing loop but the product no faster (and the in-place variant slower: C2 spilled its row
  * indexes), so it is not done. The second pass over C at 512³ costs at most a few per cent: KC =
  * 512 (one pass) gave 0.88–0.90 against 0.84–0.89 for KC = 256 in one series, but at 1024³ its
@@ -193,8 +192,9 @@ final class SimdGemm implements GemmEngine {
         }
     }
 
-    // Two-vector lane permutations for transposing 8 rows of A (see packRowsTransposed): LO(g) takes
-    // groups of g lanes alternately from the first halves of two vectors, HI(g) from their second halves.
+    // Two-vector lane permutations for the vector packing (packRowsTransposed, packColumnsOfTransposed):
+    // LO(g) takes groups of g lanes alternately from the first halves of two vectors, HI(g) from their
+    // second halves.
     private static final VectorShuffle<Float> LO1 = interleave(1, 0), HI1 = interleave(1, L / 2);
     private static final VectorShuffle<Float> LO2 = interleave(2, 0), HI2 = interleave(2, L / 2);
     private static final VectorShuffle<Float> LO4 = interleave(4, 0), HI4 = interleave(4, L / 2);
@@ -209,9 +209,10 @@ final class SimdGemm implements GemmEngine {
     /**
      * {@link PackedMatrix#packA} for this engine: a row-major A's full MR-row panels (a transpose:
      * panel element p·MR + i = A[i][p]) with vector loads and lane permutations, L columns of the
-     * 8 rows at a time; the rest (ragged rows, a transposed A, fewer than 8 lanes) as there. Measured
-     * in a copy of the 512³ loop (Zen 5, 512 bits): the scalar transpose was 7.5 % of the product,
-     * this one 2 %.
+     * 8 rows at a time, and a transposed A's whole panels with vector copies
+     * ({@link #packColumnsOfTransposed}); the rest (ragged rows, lane counts these do not handle) as
+     * there. Measured in a copy of the 512³ loop (Zen 5, 512 bits): the scalar transpose was 7.5 % of
+     * the product, this one 2 %.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kb,
                               float[] dst) {
