@@ -46,7 +46,6 @@ final class SigmoidRecurrence {
 
     private final Parameter wh;
     private final int nh;
-    private final float[] whT;
     private PackedMatrix whTPacked; // whᵀ in panels, made by prepareBackward when a step has > SMALL_M rows
 
     /** A forward pass's copy of wh in panels: one per shard (see the class comment). */
@@ -61,7 +60,6 @@ final class SigmoidRecurrence {
         }
         this.wh = wh;
         this.nh = s[0];
-        this.whT = new float[nh * nh];
     }
 
     Parameter weight() {
@@ -125,17 +123,11 @@ final class SigmoidRecurrence {
         if (maxRows <= SMALL_M) {
             return;
         }
-        float[] w = wh.values();
-        int wOff = wh.offset();
-        for (int i = 0; i < nh; i++) {
-            for (int j = 0; j < nh; j++) {
-                whT[j * nh + i] = w[wOff + i * nh + j];
-            }
-        }
+        // packed straight from wh as a transposed B (no transposed copy first)
         if (whTPacked == null) {
-            whTPacked = PackedMatrix.pack(false, nh, nh, whT, 0, nh);
+            whTPacked = PackedMatrix.pack(true, nh, nh, wh.values(), wh.offset(), nh);
         } else {
-            whTPacked.repack(whT, 0, nh);
+            whTPacked.repack(wh.values(), wh.offset(), nh);
         }
     }
 
