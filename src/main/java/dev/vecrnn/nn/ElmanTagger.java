@@ -71,6 +71,7 @@ public final class ElmanTagger {
     private final EmbeddingRows embedding;
     private final SigmoidRecurrence recurrence;
     private final SoftmaxOutput output;
+    private final PackedWeight wxPacked, wxTPacked; // for batches of several shards (see runShards)
 
     /**
      * Sentences per shard: a batch of more than this many is cut into ceil(count / SHARD_SENTENCES)
@@ -121,6 +122,8 @@ public final class ElmanTagger {
         embedding = new EmbeddingRows(emb);
         recurrence = new SigmoidRecurrence(wh);
         output = new SoftmaxOutput(w, b, false);
+        wxPacked = new PackedWeight(wx, false);
+        wxTPacked = new PackedWeight(wx, true);
         shards[0] = new Shard(true);
     }
 
@@ -377,14 +380,22 @@ public final class ElmanTagger {
         if (shards.length < shardCount) {
             shards = Arrays.copyOf(shards, shardCount);
         }
+        boolean share = shardCount > 1;
         for (int i = 0; i < shardCount; i++) {
             if (shards[i] == null) {
                 shards[i] = new Shard(false);
             }
-            shards[i].layout(words, labels, order, i, shardCount, count);
+            shards[i].layout(words, labels, order, i, shardCount, count, share);
         }
         if (backward) {
             recurrence.prepareBackward(count);
+        }
+        if (share) { // the weights every shard multiplies by, packed once for all of them
+            wxPacked.refresh();
+            if (backward) {
+                wxTPacked.refresh();
+            }
+            output.beginSharedBatch(backward);
         }
         taskWords = words;
         taskBackward = backward;
@@ -392,6 +403,9 @@ public final class ElmanTagger {
             Parallel.run(shardTask, shardCount);
         } finally {
             taskWords = null;
+            if (share) {
+                output.endSharedBatch();
+            }
         }
         double loss = 0;
         for (int i = 0; i < shardCount; i++) {
@@ -438,6 +452,7 @@ public final class ElmanTagger {
         private final OutputLayer.Workspace out;
         private final ShardGradients grads;        // wx, wh, bh, h0 (w and b: the output workspace's)
         private int batchSlots, batchSteps;        // shape of the batch in the workspace
+        private boolean sharedWeights;             // this batch's products read the weights packed by runShards
         double loss;
 
         Shard(boolean first) {
@@ -470,11 +485,16 @@ public final class ElmanTagger {
             }
         }
 
-        /** Takes sorted[first], sorted[first + stride], … (of count) as its slots; fills running[], targets. */
-        void layout(int[][] words, int[][] labels, int[] sorted, int first, int stride, int count) {
+        /**
+         * Takes sorted[first], sorted[first + stride], … (of count) as its slots; fills running[], targets.
+         * With {@code sharedWeights} the products read wx, wxᵀ, w, wᵀ as packed for the batch by runShards.
+         */
+        void layout(int[][] words, int[][] labels, int[] sorted, int first, int stride, int count,
+                    boolean sharedWeights) {
             int slots = (count - first + stride - 1) / stride;
             int steps = words[sorted[first]].length;
             ensureCapacity(slots, steps);
+            this.sharedWeights = sharedWeights;
             batchSlots = slots;
             batchSteps = steps;
             for (int slot = 0; slot < slots; slot++) {
@@ -508,6 +528,7 @@ public final class ElmanTagger {
         void tag(int[] words, int[] labelsOut) {
             int steps = words.length;
             ensureCapacity(1, steps);
+            sharedWeights = false;
             batchSlots = 1;
             batchSteps = steps;
             slotLength[0] = steps;
@@ -556,7 +577,11 @@ public final class ElmanTagger {
         private void forwardHidden(int rows) {
             final int slots = batchSlots, steps = batchSteps;
             final int hOff = slots * nh; // block t+1 holds h_t
-            Gemm.sgemm(false, false, rows, nh, win, 1f, x, 0, win, wx.values(), 0, nh, 0f, hs, hOff, nh);
+            if (sharedWeights) {
+                Gemm.sgemm(false, rows, 1f, x, 0, win, wxPacked.packed(), 0f, hs, hOff, nh);
+            } else {
+                Gemm.sgemm(false, false, rows, nh, win, 1f, x, 0, win, wx.values(), 0, nh, 0f, hs, hOff, nh);
+            }
             Blas.addRowVector(rows, nh, bh.values(), 0, hs, hOff, nh);
             for (int slot = 0; slot < slots; slot++) {
                 System.arraycopy(h0.values(), 0, hs, slot * nh, nh);
@@ -584,7 +609,11 @@ public final class ElmanTagger {
             recurrence.initialStateGradient(slots, dh, 0, nh, colSum, grads.array(3), grads.offset(3));
             // ∂wx = Xᵀ·dZ, then dX = dZ·wxᵀ overwrites X
             Gemm.sgemm(true, false, win, nh, rows, 1f, x, 0, win, dh, 0, nh, 0f, grads.array(0), grads.offset(0), nh);
-            Gemm.sgemm(false, true, rows, win, nh, 1f, dh, 0, nh, wx.values(), 0, nh, 0f, x, 0, win);
+            if (sharedWeights) {
+                Gemm.sgemm(false, rows, 1f, dh, 0, nh, wxTPacked.packed(), 0f, x, 0, win);
+            } else {
+                Gemm.sgemm(false, true, rows, win, nh, 1f, dh, 0, nh, wx.values(), 0, nh, 0f, x, 0, win);
+            }
         }
 
         /** Adds this shard's dense gradients to {@code first}'s (the parameters' gradient arrays). */

@@ -46,7 +46,7 @@ final class SigmoidRecurrence {
 
     private final Parameter wh;
     private final int nh;
-    private PackedMatrix whTPacked; // whᵀ in panels, made by prepareBackward when a step has > SMALL_M rows
+    private final PackedWeight whT; // whᵀ in panels, refreshed by prepareBackward when a step has > SMALL_M rows
 
     /** A forward pass's copy of wh in panels: one per shard (see the class comment). */
     static final class Workspace {
@@ -60,6 +60,7 @@ final class SigmoidRecurrence {
         }
         this.wh = wh;
         this.nh = s[0];
+        this.whT = new PackedWeight(wh, true);
     }
 
     Parameter weight() {
@@ -123,12 +124,7 @@ final class SigmoidRecurrence {
         if (maxRows <= SMALL_M) {
             return;
         }
-        // packed straight from wh as a transposed B (no transposed copy first)
-        if (whTPacked == null) {
-            whTPacked = PackedMatrix.pack(true, nh, nh, wh.values(), wh.offset(), nh);
-        } else {
-            whTPacked.repack(wh.values(), wh.offset(), nh);
-        }
+        whT.refresh(); // packed straight from wh as a transposed B (no transposed copy first)
     }
 
     /**
@@ -160,7 +156,7 @@ final class SigmoidRecurrence {
                         MatVec.addRowTimesTransposed(nh, nh, dz, cur + i * ldd, w, wOff, nh, dz, prev + i * ldd);
                     }
                 } else {
-                    Gemm.sgemm(false, bt, 1f, dz, cur, ldd, whTPacked, 1f, dz, prev, ldd);
+                    Gemm.sgemm(false, bt, 1f, dz, cur, ldd, whT.packed(), 1f, dz, prev, ldd);
                 }
             }
         }

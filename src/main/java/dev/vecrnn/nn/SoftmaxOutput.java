@@ -24,6 +24,8 @@ public final class SoftmaxOutput implements OutputLayer {
     private final Parameter weight, bias;
     private final int in, out;
     private final boolean folded;
+    private final PackedWeight wPacked, wTPacked; // W (all rows) and Wᵀ (the input rows), for shared batches
+    private boolean shared;                       // between beginSharedBatch and endSharedBatch
 
     /**
      * @param weight in × out (a matrix, possibly with an offset into a stacked array); with the bias
@@ -45,6 +47,27 @@ public final class SoftmaxOutput implements OutputLayer {
         this.folded = biasFolded;
         this.in = biasFolded ? ws[0] - 1 : ws[0];
         this.out = ws[1];
+        this.wPacked = new PackedWeight(weight, false);
+        this.wTPacked = new PackedWeight(weight, true, in);
+    }
+
+    /**
+     * For a batch cut into several shards: packs W (and, for a backward pass, Wᵀ) once, for every
+     * shard's workspace to read until {@link #endSharedBatch()}, instead of each product packing it
+     * again (the same results bit for bit). Call before the shards run; the weights must not change
+     * until the end.
+     */
+    void beginSharedBatch(boolean backward) {
+        wPacked.refresh();
+        if (backward) {
+            wTPacked.refresh();
+        }
+        shared = true;
+    }
+
+    /** Ends {@link #beginSharedBatch}: the workspaces read W in place again. */
+    void endSharedBatch() {
+        shared = false;
     }
 
     @Override
@@ -89,8 +112,12 @@ public final class SoftmaxOutput implements OutputLayer {
         public float[] scores(int rows, float[] x, int xOff, int ldx) {
             ensureRows(rows);
             int k = folded ? in + 1 : in;  // folded: x carries its 1 in column in
-            Gemm.sgemm(false, false, rows, out, k, 1f, x, xOff, ldx, weight.values(), weight.offset(), out,
-                    0f, logits, 0, out);
+            if (shared) {
+                Gemm.sgemm(false, rows, 1f, x, xOff, ldx, wPacked.packed(), 0f, logits, 0, out);
+            } else {
+                Gemm.sgemm(false, false, rows, out, k, 1f, x, xOff, ldx, weight.values(), weight.offset(), out,
+                        0f, logits, 0, out);
+            }
             if (!folded) {
                 Blas.addRowVector(rows, out, bias.values(), bias.offset(), logits, 0, out);
             }
@@ -124,8 +151,12 @@ public final class SoftmaxOutput implements OutputLayer {
                 Arrays.fill(gB, gBOff, gBOff + out, 0f);
                 Blas.addColumnSums(rows, out, logits, 0, out, gB, gBOff);
             }
-            Gemm.sgemm(false, true, rows, in, out, 1f, logits, 0, out, weight.values(), weight.offset(), out,
-                    0f, dx, dxOff, lddx);
+            if (shared) {
+                Gemm.sgemm(false, rows, 1f, logits, 0, out, wTPacked.packed(), 0f, dx, dxOff, lddx);
+            } else {
+                Gemm.sgemm(false, true, rows, in, out, 1f, logits, 0, out, weight.values(), weight.offset(), out,
+                        0f, dx, dxOff, lddx);
+            }
         }
 
         @Override

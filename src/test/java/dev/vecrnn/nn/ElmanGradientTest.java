@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,33 @@ class ElmanGradientTest {
         assertEquals(sumLoss, batchLoss, 1e-5 * sumLoss);
         for (Parameter p : batch.parameters()) {
             TestData.assertClose(p.name(), sums.get(p.name()), p.gradient(), 1e-7, 2e-5);
+        }
+    }
+
+    @Test
+    void weightsPackedForASharedBatchFollowEveryUpdate() {
+        // Batches of several shards read wx, wxᵀ, w, wᵀ packed once per batch: after an update the next
+        // batch (and a tagging call in between) must see the new weights, bit for bit as a fresh copy.
+        ElmanConfig c = new ElmanConfig(19, 5, 4, 3, 24);
+        SplittableRandom rnd = new SplittableRandom(12);
+        int[][] words = TestData.sentences(rnd, 40, 1, 10, c.vocabularySize());
+        int[][] labels = TestData.labelsFor(rnd, words, c.numLabels());
+        ElmanTagger trained = new ElmanTagger(c, 3);
+        for (int step = 0; step < 3; step++) {
+            trained.computeGradients(words, labels, 0, words.length);
+            trained.applySgd(0.5f);
+            ElmanTagger fresh = new ElmanTagger(c, 4);
+            fresh.parameters().copyValuesFrom(trained.parameters());
+            int[] got = new int[words[0].length], want = new int[words[0].length];
+            trained.tag(words[0], got);
+            fresh.tag(words[0], want);
+            assertArrayEquals(want, got, "tag after step " + step);
+            assertEquals(fresh.computeGradients(words, labels, 0, words.length),
+                    trained.computeGradients(words, labels, 0, words.length), 0.0, "loss after step " + step);
+            for (String name : trained.parameters().names()) {
+                assertArrayEquals(fresh.parameters().get(name).gradient(), trained.parameters().get(name).gradient(),
+                        "gradient of " + name + " after step " + step);
+            }
         }
     }
 
