@@ -113,17 +113,50 @@ final class PlainGemm implements GemmEngine {
     public void gemmPacked(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
                            PackedMatrix b, int j0, float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WS.get();
-        float[][] rows = ws.rows;
         int k = b.rows();
+        int panels = b.panels();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kb = Math.min(KC, k - p0);
             for (int q = 0; q < n; q += NR) {
                 int w = Math.min(NR, n - q);
-                // The kernel needs each panel row in an array of its own (see the class comment).
-                for (int p = 0, s = b.panel(p0, j0 + q); p < kb; p++, s += NR) {
-                    System.arraycopy(b.data, s, rows[p], 0, w);
-                }
+                // The kernel needs each panel row in an array of its own (see the class comment):
+                // made once by packed(), not at every call.
+                float[][] rows = b.rowPanels[(p0 / KC) * panels + (j0 + q) / NR];
                 panel(transA, m, w, kb, p0, alpha, a, aOff, lda, rows, p0 == 0 ? beta : 1f, c, cOff + q, ldc, ws);
+            }
+        }
+    }
+
+    @Override
+    public boolean packSmallProducts() {
+        return true;
+    }
+
+    /**
+     * Splits the packed panels into arrays of one row each ({@link PackedMatrix#rowPanels}), allocated
+     * the first time and refilled after: the products then copy nothing, which for a recurrent step of
+     * one row by a 200 × 200 weight was most of the step.
+     */
+    @Override
+    public void packed(PackedMatrix p) {
+        int k = p.rows(), n = p.cols(), panels = p.panels();
+        int blocks = (k + KC - 1) / KC;
+        if (p.rowPanels == null) {
+            p.rowPanels = new float[blocks * panels][][];
+            for (int bl = 0; bl < blocks; bl++) {
+                int kb = Math.min(KC, k - bl * KC);
+                for (int q = 0; q < panels; q++) {
+                    p.rowPanels[bl * panels + q] = new float[kb][Math.min(NR, n - q * NR)];
+                }
+            }
+        }
+        for (int bl = 0; bl < blocks; bl++) {
+            int p0 = bl * KC;
+            for (int q = 0; q < panels; q++) {
+                float[][] rows = p.rowPanels[bl * panels + q];
+                for (int r = 0, s = p.panel(p0, q * NR); r < rows.length; r++, s += NR) {
+                    System.arraycopy(p.data, s, rows[r], 0, rows[r].length);
+                }
             }
         }
     }

@@ -79,9 +79,10 @@ final class SigmoidRecurrence {
         float[] w = wh.values();
         int wOff = wh.offset();
         int block = slots * ld;
+        boolean packSmall = Gemm.packSmallProducts();
         int gemmSteps = 0;
         for (int t = 0; t < steps; t++) {
-            gemmSteps += running[t] > SMALL_M ? 1 : 0;
+            gemmSteps += running[t] > SMALL_M || packSmall ? 1 : 0;
         }
         PackedMatrix packed = null;
         if (gemmSteps >= PACK_MIN_STEPS) {
@@ -96,7 +97,7 @@ final class SigmoidRecurrence {
             int bt = running[t];
             int prev = off + t * block;
             int cur = prev + block;
-            if (bt <= SMALL_M) {
+            if (bt <= SMALL_M && (packed == null || !packSmall)) {
                 for (int i = 0; i < bt; i++) {
                     MatVec.addRowTimes(nh, nh, hs, prev + i * ld, w, wOff, nh, hs, cur + i * ld);
                 }
@@ -117,11 +118,12 @@ final class SigmoidRecurrence {
 
     /**
      * Refreshes the packed copy of whᵀ that {@link #backward} reads when a step has more than
-     * {@value #SMALL_M} running rows; call once per batch, before the shards run, with the most rows
-     * any step of the batch will have (a batch of one or two sentences needs no copy).
+     * {@value #SMALL_M} running rows (with the plain-Java engine at every step: see
+     * {@link Gemm#packSmallProducts()}); call once per batch, before the shards run, with the most
+     * rows any step of the batch will have (a batch of one or two sentences needs no copy then).
      */
     void prepareBackward(int maxRows) {
-        if (maxRows <= SMALL_M) {
+        if (maxRows <= SMALL_M && !Gemm.packSmallProducts()) {
             return;
         }
         whT.refresh(); // packed straight from wh as a transposed B (no transposed copy first)
@@ -151,7 +153,7 @@ final class SigmoidRecurrence {
             }
             if (t > 0) {
                 int prev = cur - dBlock;
-                if (bt <= SMALL_M) {
+                if (bt <= SMALL_M && !Gemm.packSmallProducts()) {
                     for (int i = 0; i < bt; i++) {
                         MatVec.addRowTimesTransposed(nh, nh, dz, cur + i * ldd, w, wOff, nh, dz, prev + i * ldd);
                     }
