@@ -74,16 +74,6 @@ public final class Gemm {
         return ENGINE.describe() + ", threads " + Parallel.threads();
     }
 
-    /**
-     * Whether a product of one or two rows by a weight used at many steps should read the weight from
-     * a {@link PackedMatrix} (packed once) rather than in place: true for the plain-Java engine, whose
-     * kernel otherwise copies all of B at every call (a 1 × 200 × 200 step: 4.5 µs of copying and
-     * arithmetic against about 1 µs from the packed rows).
-     */
-    public static boolean packSmallProducts() {
-        return ENGINE.packSmallProducts();
-    }
-
     /** The GEMM's block sizes and how they follow from this host's caches ({@link GemmBlocking}). */
     public static GemmBlocking blocking() {
         return ENGINE.blocking();

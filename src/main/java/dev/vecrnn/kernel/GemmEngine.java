@@ -45,15 +45,6 @@ interface GemmEngine {
     void gemmPacked(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
                     PackedMatrix b, int j0, float beta, float[] c, int cOff, int ldc);
 
-    /**
-     * Whether a product of one or two rows is faster from a {@link PackedMatrix} than with B in
-     * place (true for the plain engine, which otherwise copies all of B at every call), so a layer
-     * that multiplies by the same weight at every step packs it once for those too.
-     */
-    default boolean packSmallProducts() {
-        return false;
-    }
-
     /** Called by {@link PackedMatrix} after it packed new values: an engine may derive a form of its own. */
     default void packed(PackedMatrix p) {
     }

@@ -127,11 +127,6 @@ final class PlainGemm implements GemmEngine {
         }
     }
 
-    @Override
-    public boolean packSmallProducts() {
-        return true;
-    }
-
     /**
      * Splits the packed panels into arrays of one row each ({@link PackedMatrix#rowPanels}), allocated
      * the first time and refilled after: the products then copy nothing, which for a recurrent step of

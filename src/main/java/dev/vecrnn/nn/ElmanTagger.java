@@ -390,7 +390,7 @@ public final class ElmanTagger {
             shards[i].layout(words, labels, order, i, shardCount, count, share);
         }
         if (backward) {
-            recurrence.prepareBackward(count);
+            recurrence.prepareBackward();
         }
         if (share) { // the weights every shard multiplies by, packed once for all of them
             wxPacked.refresh();

@@ -295,7 +295,7 @@ final class RecurrentCore {
         }
         refreshRates();
         if (backward) {
-            recurrence.prepareBackward(Math.min(streams, SHARD_STREAMS));
+            recurrence.prepareBackward();
         }
         taskState = state;
         taskSteps = steps;
@@ -375,7 +375,7 @@ final class RecurrentCore {
                     + (long) steps * state.streams() * nout + " floats, got " + (dOut == null ? "null" : dOut.length));
         }
         refreshRates();
-        recurrence.prepareBackward(state.streams());
+        recurrence.prepareBackward();
         shardCount = 1;
         Shard s = shards[0];
         s.load(state, 0, state.streams(), steps, ids, x, null);

@@ -35,18 +35,21 @@ import java.util.Arrays;
  * pass always sees the current weights); backward reads whᵀ packed once per batch by
  * {@link #prepareBackward}. Packed, a 16 × 200 × 200 step took 6.8 µs against 9.1 reading wh in
  * place (its ragged last panel re-packed at every step; Zen 5, 512 bits, a plain timing loop);
- * packing 200 × 200 costs about one step. The arithmetic is the same either way, bit for bit.
+ * packing 200 × 200 costs about one step. Steps of one or two rows (a tagger on one sentence) read
+ * the packed panels too: a 1 × 200 × 200 step took 0.90 µs against 1.35 for the GEMV on wh in place
+ * and 2.0 on whᵀ (512 bits), and with the plain-Java engine 2.1 against 4.5 and 7.9 µs. Only a
+ * forward pass of a single step reads wh in place.
  */
 final class SigmoidRecurrence {
     /** At or below this many running rows a step uses row-vector products instead of a GEMM. */
     private static final int SMALL_M = 2;
 
-    /** Fewer GEMM steps than this in a forward pass read wh in place instead of packing it. */
+    /** A forward pass of fewer steps than this reads wh in place instead of packing it. */
     private static final int PACK_MIN_STEPS = 2;
 
     private final Parameter wh;
     private final int nh;
-    private final PackedWeight whT; // whᵀ in panels, refreshed by prepareBackward when a step has > SMALL_M rows
+    private final PackedWeight whT; // whᵀ in panels, refreshed by prepareBackward
 
     /** A forward pass's copy of wh in panels: one per shard (see the class comment). */
     static final class Workspace {
@@ -79,13 +82,8 @@ final class SigmoidRecurrence {
         float[] w = wh.values();
         int wOff = wh.offset();
         int block = slots * ld;
-        boolean packSmall = Gemm.packSmallProducts();
-        int gemmSteps = 0;
-        for (int t = 0; t < steps; t++) {
-            gemmSteps += running[t] > SMALL_M || packSmall ? 1 : 0;
-        }
         PackedMatrix packed = null;
-        if (gemmSteps >= PACK_MIN_STEPS) {
+        if (steps >= PACK_MIN_STEPS) {
             if (ws.wh == null) {
                 ws.wh = PackedMatrix.pack(false, nh, nh, w, wOff, nh);
             } else {
@@ -97,12 +95,12 @@ final class SigmoidRecurrence {
             int bt = running[t];
             int prev = off + t * block;
             int cur = prev + block;
-            if (bt <= SMALL_M && (packed == null || !packSmall)) {
+            if (packed != null) {
+                Gemm.sgemm(false, bt, 1f, hs, prev, ld, packed, 1f, hs, cur, ld);
+            } else if (bt <= SMALL_M) {
                 for (int i = 0; i < bt; i++) {
                     MatVec.addRowTimes(nh, nh, hs, prev + i * ld, w, wOff, nh, hs, cur + i * ld);
                 }
-            } else if (packed != null) {
-                Gemm.sgemm(false, bt, 1f, hs, prev, ld, packed, 1f, hs, cur, ld);
             } else {
                 Gemm.sgemm(false, false, bt, nh, nh, 1f, hs, prev, ld, w, wOff, nh, 1f, hs, cur, ld);
             }
@@ -117,15 +115,10 @@ final class SigmoidRecurrence {
     }
 
     /**
-     * Refreshes the packed copy of whᵀ that {@link #backward} reads when a step has more than
-     * {@value #SMALL_M} running rows (with the plain-Java engine at every step: see
-     * {@link Gemm#packSmallProducts()}); call once per batch, before the shards run, with the most
-     * rows any step of the batch will have (a batch of one or two sentences needs no copy then).
+     * Refreshes the packed copy of whᵀ that {@link #backward} reads at every step; call once per
+     * batch, after the last change of wh and before the shards run.
      */
-    void prepareBackward(int maxRows) {
-        if (maxRows <= SMALL_M && !Gemm.packSmallProducts()) {
-            return;
-        }
+    void prepareBackward() {
         whT.refresh(); // packed straight from wh as a transposed B (no transposed copy first)
     }
 
@@ -136,8 +129,6 @@ final class SigmoidRecurrence {
      */
     void backward(int slots, int steps, int[] running, float[] hs, int off, int ld,
                   float[] dz, int dOff, int ldd, float[] gWh, int gOff) {
-        float[] w = wh.values();
-        int wOff = wh.offset();
         int hBlock = slots * ld;
         int dBlock = slots * ldd;
         for (int t = steps - 1; t >= 0; t--) {
@@ -153,13 +144,7 @@ final class SigmoidRecurrence {
             }
             if (t > 0) {
                 int prev = cur - dBlock;
-                if (bt <= SMALL_M && !Gemm.packSmallProducts()) {
-                    for (int i = 0; i < bt; i++) {
-                        MatVec.addRowTimesTransposed(nh, nh, dz, cur + i * ldd, w, wOff, nh, dz, prev + i * ldd);
-                    }
-                } else {
-                    Gemm.sgemm(false, bt, 1f, dz, cur, ldd, whT.packed(), 1f, dz, prev, ldd);
-                }
+                Gemm.sgemm(false, bt, 1f, dz, cur, ldd, whT.packed(), 1f, dz, prev, ldd);
             }
         }
         Gemm.sgemm(true, false, nh, nh, slots * steps, 1f, hs, off, ld, dz, dOff, ldd, 0f, gWh, gOff, nh);
