@@ -159,9 +159,9 @@ public final class Gemm {
             Checks.matrix("A", a, aOff, m, k, lda);
         }
         Checks.matrix("C", c, cOff, m, n, ldc);
-        if (b.kc() != ENGINE.kc() || b.nr() != ENGINE.nr()) {
+        if (b.kc() != ENGINE.kcFor(k) || b.nr() != ENGINE.nr()) {
             throw new IllegalArgumentException("packed B has layout kc " + b.kc() + ", nr " + b.nr()
-                    + " but the engine uses kc " + ENGINE.kc() + ", nr " + ENGINE.nr());
+                    + " but the engine uses kc " + ENGINE.kcFor(k) + ", nr " + ENGINE.nr());
         }
         if (m == 0 || n == 0) {
             return;

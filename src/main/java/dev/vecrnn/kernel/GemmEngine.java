@@ -8,8 +8,8 @@ package dev.vecrnn.kernel;
  *
  * <p>Contract that makes threading bit-exact: the value written to C[i, j] depends only on row i of
  * op(A), column j of op(B), α, β and C[i, j] — never on m or n or on where the view starts — because
- * the K loop is always split into the same blocks of {@link #kc()} from p = 0 and each element's sum
- * runs p = 0, 1, ... inside a block.
+ * the K loop is always split into the same blocks of {@link #kcFor kcFor(k)} from p = 0 and each
+ * element's sum runs p = 0, 1, ... inside a block.
  */
 interface GemmEngine {
     /** One line naming the implementation, its species and block sizes. */
@@ -21,8 +21,16 @@ interface GemmEngine {
     /** Columns of a packed B panel (the unit of an N split and of {@link PackedMatrix}). */
     int nr();
 
-    /** Depth of a K block (the layout of {@link PackedMatrix}). */
+    /** Depth of a K block of a deep product. */
     int kc();
+
+    /**
+     * Depth of the K blocks of a product of depth k (the layout of a {@link PackedMatrix} of k rows):
+     * {@link #kc()}, or a single block where the engine runs a shallow product in one pass.
+     */
+    default int kcFor(int k) {
+        return kc();
+    }
 
     /** The block sizes in use and how they were derived from the host's caches. */
     GemmBlocking blocking();

@@ -46,7 +46,7 @@ public final class PackedMatrix {
         Checks.size("k", k);
         Checks.size("n", n);
         GemmEngine e = Gemm.ENGINE;
-        PackedMatrix p = new PackedMatrix(transB, k, n, e.kc(), e.nr());
+        PackedMatrix p = new PackedMatrix(transB, k, n, Math.max(1, e.kcFor(k)), e.nr());
         p.repack(b, bOff, ldb);
         return p;
     }

@@ -69,6 +69,14 @@ final class SimdGemm implements GemmEngine {
      * over C pay more than L1 misses cost; 128 on a Zen 4 host (32 KiB 8-way).
      */
     static final int KC = BLOCKING.kc();
+    /**
+     * A product of depth k &lt;= KC_ONE_PASS runs as one K block of k instead of blocks of KC: the second
+     * pass over C for the last 64–100 rows of K (E2's weight gradients have k = 320, its input
+     * projection k = 350) cost more than the longer B panel's spill out of L1. E2, three alternating
+     * runs with KC 352 against 256: 243–255k against 243–248k tokens/s (Zen 5, 512 bits). Deeper
+     * products keep KC (at 1024³ a 512-deep panel made the product 0.75–0.78 of the peak).
+     */
+    static final int KC_ONE_PASS = KC + KC / 2;
     /** Rows of A packed at a time: the MC × KC block sits in L2 while every B panel passes. */
     static final int MC = BLOCKING.mc();
     /**
@@ -93,7 +101,7 @@ final class SimdGemm implements GemmEngine {
 
     @Override
     public String describe() {
-        return S + " (" + L + " lanes), micro-kernel " + MR + "x" + NR + ", kc " + KC + ", mc " + MC + ", nc " + NC;
+        return S + " (" + L + " lanes), micro-kernel " + MR + "x" + NR + ", kc " + KC + " (one block up to k " + KC_ONE_PASS + "), mc " + MC + ", nc " + NC;
     }
 
     @Override
@@ -116,10 +124,15 @@ final class SimdGemm implements GemmEngine {
         return KC;
     }
 
+    @Override
+    public int kcFor(int k) {
+        return k <= KC_ONE_PASS ? k : KC;
+    }
+
     private static GemmWorkspace workspace(int nc) {
         GemmWorkspace ws = WS.get();
-        ws.a = GemmWorkspace.grow(ws.a, MC * KC);
-        ws.b = GemmWorkspace.grow(ws.b, KC * GemmBlocking.roundUp(nc, NR));
+        ws.a = GemmWorkspace.grow(ws.a, MC * KC_ONE_PASS);
+        ws.b = GemmWorkspace.grow(ws.b, KC_ONE_PASS * GemmBlocking.roundUp(nc, NR));
         ws.tile = GemmWorkspace.grow(ws.tile, MR * NR);
         return ws;
     }
@@ -135,8 +148,8 @@ final class SimdGemm implements GemmEngine {
         boolean direct = !transB && m <= DIRECT_MAX_M;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kb = Math.min(KC, k - p0);
+            for (int p0 = 0, kc = kcFor(k); p0 < k; p0 += kc) {
+                int kb = Math.min(kc, k - p0);
                 float bt = p0 == 0 ? beta : 1f;
                 if (direct) {
                     macro(transA, m, nc, kb, p0, alpha, a, aOff, lda, b, bOff + p0 * ldb + jc, ldb, bt,
@@ -349,8 +362,8 @@ final class SimdGemm implements GemmEngine {
                            PackedMatrix b, int j0, float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = workspace(0);
         int k = b.rows();
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kb = Math.min(KC, k - p0);
+        for (int p0 = 0, kc = b.kc(); p0 < k; p0 += kc) {
+            int kb = Math.min(kc, k - p0);
             float bt = p0 == 0 ? beta : 1f;
             if (m == 1) {
                 packedRow(n, kb, alpha, a, aOff + (transA ? p0 * lda : p0), transA ? lda : 1,
