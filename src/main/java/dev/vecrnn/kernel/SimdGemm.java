@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * for jc in N step NC            B block in L3
- *   for pc in K step KC          pack op(B)[pc.., jc..] into KC × NR panels
- *     for ic in M step MC        pack op(A)[ic.., pc..] into MR × KC panels (A block in L2)
+ *   for pc in K step kc          pack op(B)[pc.., jc..] into kc × NR panels (kc = KC, or all of a
+ *                                K of at most 1.5 KC: see KC_ONE_PASS)
+ *     for ic in M step MC        pack op(A)[ic.., pc..] into MR × kc panels (A block in L2)
  *       for jr in NC step NR     one B panel, stays in L1 across the ir loop
  *         for ir in MC step MR   micro-kernel: C[ir.., jr..] (MR × NR) += A panel · B panel
  * </pre>
@@ -88,10 +89,12 @@ final class SimdGemm implements GemmEngine {
     static final int DIRECT_MAX_M = Vectorization.SETTINGS.directMaxM();
     /**
      * A row-major A is also read in place, whatever m, when a column block of B has at most this many
-     * columns (8 panels): packing A is a scalar transpose of every element, repaid only by the panels
-     * of B that reuse it. Measured (plain timing loop, 512 bits, m = 1024, k = 2048): packed vs in
-     * place 104 / 181 GFLOPS at n = 64, 138 / 186 at 128, 171 / 183 at 256, 188 / 187 at 384,
-     * 196 / 187 at 512; the SCRN's dX = dZ·Wᵀ (1120 × 141 × 10000) 124 / 159.
+     * columns (8 panels), unless its last panel is narrow ({@link #wide} reads a packed A): packing A
+     * is repaid only by the panels of B that reuse it. Measured when packing A was a scalar transpose
+     * (plain timing loop, 512 bits, m = 1024, k = 2048): packed vs in place 104 / 181 GFLOPS at n = 64,
+     * 138 / 186 at 128, 171 / 183 at 256, 188 / 187 at 384, 196 / 187 at 512; the SCRN's dX = dZ·Wᵀ
+     * (1120 × 141 × 10000) 124 / 159. With the vector transpose, packing A for every n ≤ 256 product
+     * too made E2 no faster and no slower (three alternating runs), so the rule stays.
      */
     static final int DIRECT_A_MAX_N = 8 * NR;
     /** Columns of B packed at a time: the KC × NC block sits in L3. */
