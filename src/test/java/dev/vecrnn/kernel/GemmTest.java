@@ -257,6 +257,35 @@ class GemmTest {
     }
 
     @Test
+    void aColumnHasTheSameBitsWhateverPanelComputesIt() {
+        // The narrow last panel of n = NR + 8 runs in the wide kernel (with 32 vector registers), the
+        // same columns of a wider product in the ordinary one; rows 0..7 a full row panel, the rest
+        // ragged ones. Every column's sums must not depend on which kernel computed it.
+        Random rnd = new Random(11);
+        int nr = Gemm.ENGINE.nr();
+        for (int k : new int[] {37, 300, 700}) {
+            for (int m : new int[] {8, 13, 20}) {
+                int narrowN = nr + 8, wideN = 2 * nr;
+                View a = new View(rnd, m, k, false);
+                View b = new View(rnd, k, wideN, false);
+                float[] bNarrow = new float[k * narrowN];
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b.data, p * wideN, bNarrow, p * narrowN, narrowN);
+                }
+                float[] cWide = new float[m * wideN], cNarrow = new float[m * narrowN];
+                Gemm.sgemm(false, false, m, wideN, k, 1f, a.data, 0, k, b.data, 0, wideN, 0f, cWide, 0, wideN);
+                Gemm.sgemm(false, false, m, narrowN, k, 1f, a.data, 0, k, bNarrow, 0, narrowN, 0f, cNarrow, 0, narrowN);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < narrowN; j++) {
+                        assertEquals(Float.floatToRawIntBits(cWide[i * wideN + j]), Float.floatToRawIntBits(cNarrow[i * narrowN + j]),
+                                "m=" + m + " k=" + k + " C[" + i + "," + j + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void multiThreadedEqualsSingleThreadBitForBit() {
         Random rnd = new Random(8);
         int[][] shapes = {{300, 200, 150}, {40, 120, 700}, {700, 100, 60}, {128, 128, 128}, {9, 300, 1000}, {257, 64, 257}, {1100, 64, 80}, {40, 64, 2100}}; // last two: more parts than threads
