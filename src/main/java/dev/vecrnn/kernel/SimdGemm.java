@@ -17,8 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  *         for ir in MC step MR   micro-kernel: C[ir.., jr..] (MR × NR) += A panel · B panel
  * </pre>
  *
- * All four transpose cases are handled by the two packing routines in {@link PackedMatrix}; the
- * micro-kernel only ever sees contiguous panels. Edge blocks (fewer than MR rows or NR columns) run
+ * The four transpose cases are handled by the packing routines of {@link PackedMatrix} and
+ * {@link #packA}, except where an operand is read in place with a stride instead: a row-major A and
+ * B in the few-row products of a recurrent step ({@link #DIRECT_MAX_M}), and a transposed A always
+ * (a row panel's MR values at one k are contiguous there too, only lda apart instead of MR; see
+ * {@link #macro}). Edge blocks (fewer than MR rows or NR columns) run
  * the micro-kernel, or its variant of 4 rows ({@link #microHalf}) or one vector of columns
  * ({@link #narrow}) when the block fits one, on zero-padded panels into a small C tile, then copy the
  * valid part; with 32 vector registers a narrow last panel runs together with the full panel before
@@ -36,7 +39,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 512 (one pass) gave 0.88–0.90 against 0.84–0.89 for KC = 256 in one series, but at 1024³ its
  * 64 KiB B panel overflows L1d (0.75–0.78). Packing pays for itself: reading A and B in place
  * ({@code -Dvecrnn.gemm.direct=1024}) gave 0.82–0.83 at 512³ and 0.60–0.63 at 1024³. The leading
- * dimensions of these shapes are powers of two; no other size was compared.
+ * dimensions of these shapes are powers of two, and rows 4 KiB apart share L1 sets: the 1024³
+ * product with every leading dimension 1040 instead ran 1–1.5 % faster (plain timing loop, six
+ * alternating series: 241.7–245.2 against 243.9–248.8 GFLOPS medians). Nor is the last per cent in
+ * the blocking: KC 256, 336 or 512 and MC 128 at 1024³ all gave 235–244 (medians, same loop).
  */
 final class SimdGemm implements GemmEngine {
     /**
@@ -210,13 +216,12 @@ final class SimdGemm implements GemmEngine {
         }
     }
 
-    // Two-vector lane permutations for the vector packing (packRowsTransposed, packColumnsOfTransposed):
+    // Two-vector lane permutations for the vector packing (packRowsTransposed):
     // LO(g) takes groups of g lanes alternately from the first halves of two vectors, HI(g) from their
     // second halves.
     private static final VectorShuffle<Float> LO1 = interleave(1, 0), HI1 = interleave(1, L / 2);
     private static final VectorShuffle<Float> LO2 = interleave(2, 0), HI2 = interleave(2, L / 2);
     private static final VectorShuffle<Float> LO4 = interleave(4, 0), HI4 = interleave(4, L / 2);
-    private static final VectorShuffle<Float> LO8 = interleave(8, 0), HI8 = interleave(8, L / 2);
 
     /** Lane t: group t/(2g) of g lanes taken alternately from the first and the second vector, from lane {@code from}. */
     private static VectorShuffle<Float> interleave(int g, int from) {
@@ -225,58 +230,19 @@ final class SimdGemm implements GemmEngine {
     }
 
     /**
-     * {@link PackedMatrix#packA} for this engine: a row-major A's full MR-row panels (a transpose:
-     * panel element p·MR + i = A[i][p]) with vector loads and lane permutations, L columns of the
-     * 8 rows at a time, and a transposed A's whole panels with vector copies
-     * ({@link #packColumnsOfTransposed}); the rest (ragged rows, lane counts these do not handle) as
-     * there. Measured in a copy of the 512³ loop (Zen 5, 512 bits): the scalar transpose was 7.5 % of
-     * the product, this one 2 %.
+     * {@link PackedMatrix#packA} for this engine and a row-major A (a transposed A is read in place,
+     * see {@link #macro}): the full MR-row panels (a transpose: panel element p·MR + i = A[i][p]) with
+     * vector loads and lane permutations, L columns of the 8 rows at a time; ragged rows (and lane
+     * counts below 8) as there. Measured in a copy of the 512³ loop (Zen 5, 512 bits): the scalar
+     * transpose was 7.5 % of the product, this one 2 %.
      */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kb,
-                              float[] dst) {
-        int full;
-        if (transA) {
-            full = MR == 8 && (L == 8 || L == 16) ? mc - mc % L : 0;
-            for (int q = 0; q < full; q += L) {
-                packColumnsOfTransposed(a, aOff + p0 * lda + i0 + q, lda, kb, dst, q * kb);
-            }
-        } else {
-            full = MR == 8 && L >= 8 ? mc - mc % MR : 0;
-            for (int q = 0; q < full; q += MR) {
-                packRowsTransposed(a, aOff + (i0 + q) * lda + p0, lda, kb, dst, q * kb, 8);
-            }
+    private static void packA(float[] a, int aOff, int lda, int i0, int mc, int p0, int kb, float[] dst) {
+        int full = MR == 8 && L >= 8 ? mc - mc % MR : 0;
+        for (int q = 0; q < full; q += MR) {
+            packRowsTransposed(a, aOff + (i0 + q) * lda + p0, lda, kb, dst, q * kb, 8);
         }
         if (full < mc) {
-            PackedMatrix.packA(transA, a, aOff, lda, i0 + full, mc - full, p0, kb, MR, dst, full * kb);
-        }
-    }
-
-    /**
-     * L/8 whole panels of op(A) for an A stored k × m (transposed): panel row p is the 8 floats
-     * a[s + p·lda + 8·g ..] of panel g, so the copy needs no transpose, but the rows of one vector
-     * belong to L/8 panels: at 8 lanes one vector per row; at 16, two rows at a time, their halves
-     * paired by a lane permutation (panel 0 gets rows p and p+1 of lanes 0-7, panel 1 of lanes
-     * 8-15). The scalar copy (System.arraycopy of 8 floats per row) made a weight gradient Xᵀ·dZ of
-     * 350 × 200 × 320 10 % slower than the same product with A stored untransposed.
-     */
-    private static void packColumnsOfTransposed(float[] a, int s, int lda, int kb, float[] dst, int d) {
-        if (L == 8) {
-            for (int p = 0; p < kb; p++) {
-                FloatVector.fromArray(S, a, s + p * lda).intoArray(dst, d + p * 8);
-            }
-            return;
-        }
-        int d1 = d + 8 * kb; // the second panel
-        int p = 0;
-        for (; p + 1 < kb; p += 2) {
-            FloatVector v = FloatVector.fromArray(S, a, s + p * lda);
-            FloatVector w = FloatVector.fromArray(S, a, s + (p + 1) * lda);
-            v.rearrange(LO8, w).intoArray(dst, d + p * 8);
-            v.rearrange(HI8, w).intoArray(dst, d1 + p * 8);
-        }
-        if (p < kb) {
-            System.arraycopy(a, s + p * lda, dst, d + p * 8, 8);
-            System.arraycopy(a, s + p * lda + 8, dst, d1 + p * 8, 8);
+            PackedMatrix.packA(false, a, aOff, lda, i0 + full, mc - full, p0, kb, MR, dst, full * kb);
         }
     }
 
@@ -395,14 +361,26 @@ final class SimdGemm implements GemmEngine {
         // Few rows of a row-major A: read in place too (see DIRECT_MAX_M); only a ragged last row
         // panel is packed, zero-padded, so the kernel never reads past the view.
         boolean directA = !wideTail && !transA && (m <= DIRECT_MAX_M || nc <= DIRECT_A_MAX_N);
+        // A stored transposed (k × m, a weight gradient Xᵀ·dZ) is always read in place: the MR values
+        // of a row panel at one k are contiguous as in a packed panel, only lda apart from one k to
+        // the next instead of MR, so the kernels take that stride and only a ragged last row panel is
+        // packed. Measured (plain timing loop, Zen 5, 512 bits): 350 × 200 × 320 from 217-230 to
+        // 231-241 GFLOPS; E2's backward pass 1,514-1,530 → 1,475-1,503 µs per batch (three
+        // alternating runs).
+        boolean directAT = transA;
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
             int fullRows = mc - mc % MR;
-            if (!directA) {
-                packA(transA, a, aOff, lda, ic, mc, p0, kb, ap);
+            if (!directA && !directAT) {
+                packA(a, aOff, lda, ic, mc, p0, kb, ap);
             } else if (fullRows < mc) {
-                PackedMatrix.packA(false, a, aOff, lda, ic + fullRows, mc - fullRows, p0, kb, MR, ap, 0);
+                PackedMatrix.packA(transA, a, aOff, lda, ic + fullRows, mc - fullRows, p0, kb, MR, ap, 0);
             }
+            // row panel ir of op(A) at aArr[aBase + ir·aStep], k steps as apart (ragged: ap[0..], MR)
+            float[] aArr = directAT ? a : ap;
+            int aBase = directAT ? aOff + p0 * lda + ic : 0;
+            int aStep = directAT ? 1 : kb;
+            int as = directAT ? lda : MR;
             for (int jr = 0; jr < jEnd; jr += NR) {
                 int w = Math.min(NR, nc - jr);
                 float[] bArr = bp;
@@ -434,34 +412,41 @@ final class SimdGemm implements GemmEngine {
                         }
                         continue;
                     }
-                    int ai = directA ? 0 : ir * kb;
+                    boolean packedRows = h < MR && (directA || directAT); // the ragged panel at ap[0..]
+                    float[] ar = packedRows ? ap : aArr;
+                    int ai = packedRows ? 0 : aBase + ir * aStep;
+                    int ars = packedRows ? MR : as;
                     if (h == MR && w == NR) {
-                        micro(kb, ap, ai, bArr, bi, bs, c, ci, ldc, alpha, beta);
+                        micro(kb, ar, ai, ars, bArr, bi, bs, c, ci, ldc, alpha, beta);
                     } else if (w <= L) {
-                        narrow(kb, ap, ai, 1, MR, bArr, bi, bs, tile);
+                        narrow(kb, ar, ai, 1, ars, bArr, bi, bs, tile);
                         edge(tile, h, w, alpha, beta, c, ci, ldc);
                     } else if (h <= MR / 2) {
-                        microHalf(kb, ap, ai, bArr, bi, bs, tile);
+                        microHalf(kb, ar, ai, ars, bArr, bi, bs, tile);
                         edge(tile, h, w, alpha, beta, c, ci, ldc);
                     } else {
-                        micro(kb, ap, ai, bArr, bi, bs, tile, 0, NR, 1f, 0f);
+                        micro(kb, ar, ai, ars, bArr, bi, bs, tile, 0, NR, 1f, 0f);
                         edge(tile, h, w, alpha, beta, c, ci, ldc);
                     }
                 }
             }
             if (wideTail) {
-                widePanels(mc, kb, alpha, ap, bp, bIdx, ldb, jEnd, tail, beta, c, cOff + ic * ldc, ldc, ws);
+                widePanels(mc, kb, alpha, directAT, aArr, aBase, aStep, as, ap, bp, bIdx, ldb, jEnd, tail, beta,
+                        c, cOff + ic * ldc, ldc, ws);
             }
         }
     }
 
     /**
      * The last full column panel (from column jr) and the narrow one after it (tail &lt;= L columns)
-     * for every row panel of a packed A block: {@link #wide} where the row panel is full, else the
-     * edge kernels. B as in {@link #macro} (ldb = 0: packed panels, else in place).
+     * for every row panel of an A block: {@link #wide} where the row panel is full, else the edge
+     * kernels. Row panel ir of A at a[aBase + ir·aStep], k steps as apart; a ragged last one is
+     * packed at ap[0..] when A is read in place. B as in {@link #macro} (ldb = 0: packed
+     * panels, else in place).
      */
-    private static void widePanels(int mc, int kb, float alpha, float[] ap, float[] bp, int bIdx, int ldb,
-                                   int jr, int tail, float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+    private static void widePanels(int mc, int kb, float alpha, boolean inPlace, float[] a, int aBase, int aStep, int as,
+                                   float[] ap, float[] bp, int bIdx, int ldb, int jr, int tail, float beta,
+                                   float[] c, int cOff, int ldc, GemmWorkspace ws) {
         float[] tile = ws.tile;
         float[] bArr = bp, tArr = bp;
         int bi = bIdx + jr * kb, bs = NR, ti = bIdx + (jr + NR) * kb;
@@ -475,17 +460,19 @@ final class SimdGemm implements GemmEngine {
         for (int ir = 0; ir < mc; ir += MR) {
             int h = Math.min(MR, mc - ir);
             int ci = cOff + ir * ldc + jr;
-            int ai = ir * kb;
             if (h == MR) {
-                wide(kb, ap, ai, bArr, bi, bs, tArr, ti, c, ci, ldc, alpha, beta, tile);
+                wide(kb, a, aBase + ir * aStep, as, bArr, bi, bs, tArr, ti, c, ci, ldc, alpha, beta, tile);
             } else {
+                float[] ar = inPlace ? ap : a;
+                int ai = inPlace ? 0 : aBase + ir * aStep;
+                int ars = inPlace ? MR : as;
                 if (h <= MR / 2) {
-                    microHalf(kb, ap, ai, bArr, bi, bs, tile);
+                    microHalf(kb, ar, ai, ars, bArr, bi, bs, tile);
                 } else {
-                    micro(kb, ap, ai, bArr, bi, bs, tile, 0, NR, 1f, 0f);
+                    micro(kb, ar, ai, ars, bArr, bi, bs, tile, 0, NR, 1f, 0f);
                 }
                 edge(tile, h, NR, alpha, beta, c, ci, ldc);
-                narrow(kb, ap, ai, 1, MR, tArr, ti, NR, tile);
+                narrow(kb, ar, ai, 1, ars, tArr, ti, NR, tile);
             }
             edge(tile, h, tail, alpha, beta, c, ci + NR, ldc);
         }
@@ -605,7 +592,7 @@ final class SimdGemm implements GemmEngine {
      * 1 broadcast stay in registers (32 on AVX-512); each k step is 2 loads, 8 broadcasts, 16 FMAs.
      * Then C = α·acc + β·C (β = 0: C is not read).
      */
-    private static void micro(int kb, float[] a, int ai, float[] b, int bi, int bs,
+    private static void micro(int kb, float[] a, int ai, int as, float[] b, int bi, int bs,
                               float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -616,7 +603,7 @@ final class SimdGemm implements GemmEngine {
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kb; p++) {
-            int ap = ai + p * MR;
+            int ap = ai + p * as;
             int bp = bi + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -730,13 +717,13 @@ final class SimdGemm implements GemmEngine {
      * accumulator sums as in micro, so the rows are bit-identical; 8 chains of FMAs still cover
      * the FMA latency.
      */
-    private static void microHalf(int kb, float[] a, int ai, float[] b, int bi, int bs, float[] tile) {
+    private static void microHalf(int kb, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int p = 0; p < kb; p++) {
-            int ap = ai + p * MR;
+            int ap = ai + p * as;
             int bp = bi + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -780,7 +767,7 @@ final class SimdGemm implements GemmEngine {
     static final boolean WIDE = SimdSpecies.MACHINE_BITS >= 512;
 
     /** {@link #micro} over the panel at b[bi..] (rows bs apart) and a third vector from the NR-wide panel at t[ti..]. */
-    private static void wide(int kb, float[] a, int ai, float[] b, int bi, int bs, float[] t, int ti,
+    private static void wide(int kb, float[] a, int ai, int as, float[] b, int bi, int bs, float[] t, int ti,
                              float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
         FloatVector c10 = FloatVector.zero(S), c11 = c10, c12 = c10;
@@ -791,7 +778,7 @@ final class SimdGemm implements GemmEngine {
         FloatVector c60 = FloatVector.zero(S), c61 = c60, c62 = c60;
         FloatVector c70 = FloatVector.zero(S), c71 = c70, c72 = c70;
         for (int p = 0; p < kb; p++) {
-            int ap = ai + p * MR;
+            int ap = ai + p * as;
             int bp = bi + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);

@@ -286,6 +286,41 @@ class GemmTest {
     }
 
     @Test
+    void aStoredTransposedGivesTheSameBitsAsAStoredByRows() {
+        // op(A) = Aᵀ is read in place by the SIMD engine (a stride of lda between k steps instead of
+        // a packed copy), a row-major A is packed or read by rows: every element must sum the same.
+        // Full and ragged row panels (m = 13, 20), two M blocks (300), a narrow last column panel
+        // (NR + 8) and a ragged one, one and several K blocks, A inside a larger array.
+        Random rnd = new Random(12);
+        int nr = Gemm.ENGINE.nr();
+        for (int k : new int[] {37, 300, 700}) {
+            for (int m : new int[] {8, 13, 20, 300}) {
+                for (int n : new int[] {nr + 8, 2 * nr + 3}) {
+                    View a = new View(rnd, m, k, false);
+                    int ldt = m + 5, offT = 3;
+                    float[] at = new float[offT + k * ldt];
+                    java.util.Arrays.fill(at, Float.NaN); // outside the view: must never be read
+                    for (int i = 0; i < m; i++) {
+                        for (int p = 0; p < k; p++) {
+                            at[offT + p * ldt + i] = a.get(i, p);
+                        }
+                    }
+                    View b = new View(rnd, k, n, false);
+                    float[] cRows = new float[m * n], cT = new float[m * n];
+                    Gemm.sgemm(false, false, m, n, k, 1f, a.data, 0, k, b.data, 0, n, 0f, cRows, 0, n);
+                    Gemm.sgemm(true, false, m, n, k, 1f, at, offT, ldt, b.data, 0, n, 0f, cT, 0, n);
+                    for (int i = 0; i < m * n; i++) {
+                        if (Float.floatToRawIntBits(cRows[i]) != Float.floatToRawIntBits(cT[i])) {
+                            fail("m=" + m + " n=" + n + " k=" + k + " C[" + i / n + "," + i % n + "] = "
+                                    + cT[i] + " with A transposed, " + cRows[i] + " by rows");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void multiThreadedEqualsSingleThreadBitForBit() {
         Random rnd = new Random(8);
         int[][] shapes = {{300, 200, 150}, {40, 120, 700}, {700, 100, 60}, {128, 128, 128}, {9, 300, 1000}, {257, 64, 257}, {1100, 64, 80}, {40, 64, 2100}}; // last two: more parts than threads
