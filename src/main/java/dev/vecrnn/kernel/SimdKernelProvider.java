@@ -647,20 +647,94 @@ final class SimdKernelProvider implements KernelProvider {
 
     @Override
     public void addRowVector(int rows, int cols, float[] v, int vOff, float[] mat, int off, int ld) {
+        int full = cols - cols % L;
         for (int i = 0; i < rows; i++) {
-            axpy(cols, 1f, v, vOff, mat, off + i * ld);
+            int o = off + i * ld;
+            for (int j = 0; j < full; j += L) {
+                FloatVector.fromArray(F, mat, o + j).add(FloatVector.fromArray(F, v, vOff + j)).intoArray(mat, o + j);
+            }
+        }
+        if (full == cols) {
+            return;
+        }
+        if (cols >= L) {
+            // the tails in a second pass: loaded right after the store of the row's last full vector,
+            // which it overlaps, a tail would wait for that store to retire
+            int t = cols - L;
+            VectorMask<Float> tail = newLanes(cols - full);
+            FloatVector vt = FloatVector.fromArray(F, v, vOff + t);
+            for (int i = 0, o = off + t; i < rows; i++, o += ld) {
+                FloatVector.fromArray(F, mat, o).add(vt).intoArray(mat, o, tail);
+            }
+        } else {
+            for (int i = 0, o = off; i < rows; i++, o += ld) {
+                for (int j = 0; j < cols; j++) {
+                    mat[o + j] += v[vOff + j];
+                }
+            }
         }
     }
 
+    /**
+     * The mask of the last w lanes. A row's tail of w &lt; L columns is handled as the row's last L
+     * columns, stored under this mask: every load lies inside the row, so inside the array. A masked
+     * load or store whose vector would run past the end of the array takes the Vector API's checked
+     * path even when the mask excludes those lanes, many times slower (it showed in profiles of E2,
+     * whose bias gradient is exactly 200 floats).
+     */
+    private static VectorMask<Float> newLanes(int w) {
+        return VectorMask.fromLong(F, SimdSpecies.lanesBelow(L) & ~SimdSpecies.lanesBelow(L - w));
+    }
+
+    /**
+     * Column sums row by row (out[j] + m[0, j] + m[1, j] + …, the plain kernel's order): four
+     * column vectors at a time, so four independent chains of adds run per row; a tail of
+     * cols mod L columns as the last L columns of each row (see {@link #newLanes}).
+     */
     @Override
     public void addColumnSums(int rows, int cols, float[] mat, int off, int ld, float[] out, int outOff) {
-        for (int j = 0; j < cols; j += L) {
-            VectorMask<Float> m = VectorMask.fromLong(F, SimdSpecies.lanesBelow(cols - j));
-            FloatVector acc = FloatVector.fromArray(F, out, outOff + j, m);
-            for (int i = 0; i < rows; i++) {
-                acc = acc.add(FloatVector.fromArray(F, mat, off + i * ld + j, m));
+        int full = cols - cols % L;
+        int j = 0;
+        for (; j + 4 * L <= full; j += 4 * L) {
+            int q = outOff + j;
+            FloatVector a0 = FloatVector.fromArray(F, out, q);
+            FloatVector a1 = FloatVector.fromArray(F, out, q + L);
+            FloatVector a2 = FloatVector.fromArray(F, out, q + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(F, out, q + 3 * L);
+            for (int i = 0, o = off + j; i < rows; i++, o += ld) {
+                a0 = a0.add(FloatVector.fromArray(F, mat, o));
+                a1 = a1.add(FloatVector.fromArray(F, mat, o + L));
+                a2 = a2.add(FloatVector.fromArray(F, mat, o + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(F, mat, o + 3 * L));
             }
-            acc.intoArray(out, outOff + j, m);
+            a0.intoArray(out, q);
+            a1.intoArray(out, q + L);
+            a2.intoArray(out, q + 2 * L);
+            a3.intoArray(out, q + 3 * L);
+        }
+        for (; j < full; j += L) {
+            FloatVector acc = FloatVector.fromArray(F, out, outOff + j);
+            for (int i = 0, o = off + j; i < rows; i++, o += ld) {
+                acc = acc.add(FloatVector.fromArray(F, mat, o));
+            }
+            acc.intoArray(out, outOff + j);
+        }
+        if (full == cols) {
+            return;
+        }
+        if (cols >= L) {
+            int t = cols - L;
+            FloatVector acc = FloatVector.fromArray(F, out, outOff + t);
+            for (int i = 0, o = off + t; i < rows; i++, o += ld) {
+                acc = acc.add(FloatVector.fromArray(F, mat, o));
+            }
+            acc.intoArray(out, outOff + t, newLanes(cols - full));
+        } else {
+            for (int i = 0, o = off; i < rows; i++, o += ld) {
+                for (int c = full; c < cols; c++) {
+                    out[outOff + c] += mat[o + c];
+                }
+            }
         }
     }
 

@@ -148,16 +148,9 @@ public final class ClassSoftmax implements OutputLayer {
             Gemm.sgemm(false, true, rows, nc, in, 1f, x, xOff, ldx, classWeight.values(), classWeight.offset(), in,
                     0f, zc, 0, nc);
             Blas.addRowVector(rows, nc, classBias.values(), classBias.offset(), zc, 0, nc);
-            double loss;
-            if (rowWeight == null) {
-                loss = Softmax.softmaxCrossEntropy(rows, nc, zc, 0, nc, classTargets, 0, scale);
-            } else {
-                loss = 0;
-                for (int r = 0; r < rows; r++) {
-                    double w = rowWeight[r];
-                    loss += w * Softmax.softmaxCrossEntropy(1, nc, zc, r * nc, nc, classTargets, r, scale * (float) w);
-                }
-            }
+            double loss = rowWeight == null
+                    ? Softmax.softmaxCrossEntropy(rows, nc, zc, 0, nc, classTargets, 0, scale)
+                    : Softmax.softmaxCrossEntropy(rows, nc, zc, 0, nc, classTargets, 0, scale, rowWeight, 0);
             // P(w | c, x): the words of each row's target class
             float[] ow = wordWeight.values();
             int owOff = wordWeight.offset();

@@ -128,15 +128,9 @@ public final class SoftmaxOutput implements OutputLayer {
         public double forward(int rows, float[] x, int xOff, int ldx, int[] targets, int tOff, float scale,
                               double[] rowWeight) {
             scores(rows, x, xOff, ldx);
-            if (rowWeight == null) {
-                return Softmax.softmaxCrossEntropy(rows, out, logits, 0, out, targets, tOff, scale);
-            }
-            double loss = 0;
-            for (int r = 0; r < rows; r++) {
-                double w = rowWeight[r];
-                loss += w * Softmax.softmaxCrossEntropy(1, out, logits, r * out, out, targets, tOff + r, scale * (float) w);
-            }
-            return loss;
+            return rowWeight == null
+                    ? Softmax.softmaxCrossEntropy(rows, out, logits, 0, out, targets, tOff, scale)
+                    : Softmax.softmaxCrossEntropy(rows, out, logits, 0, out, targets, tOff, scale, rowWeight, 0);
         }
 
         @Override

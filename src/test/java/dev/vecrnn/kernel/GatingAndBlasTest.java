@@ -150,6 +150,38 @@ class GatingAndBlasTest {
     }
 
     @Test
+    void rowAndColumnKernelsSumInThePlainOrderInsideExactlySizedArrays() {
+        // The vector kernels handle a row's tail as its last L columns (loads stay inside the row, so
+        // inside an array that ends with the last row): the same bits as the plain loops, nothing
+        // written between the rows, every width up to past four vectors of 16 lanes.
+        Random rnd = new Random(7);
+        for (int cols = 1; cols <= 100; cols++) {
+            for (int rows : new int[] {1, 5}) {
+                for (int gap : new int[] {0, 3}) {
+                    int ld = cols + gap, off = 2;
+                    float[] m = rand(rnd, off + (rows - 1) * ld + cols), v = rand(rnd, cols);
+                    float[] want = m.clone();
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            want[off + i * ld + j] += v[j];
+                        }
+                    }
+                    Blas.addRowVector(rows, cols, v, 0, m, off, ld);
+                    assertArrayEquals(want, m, "addRowVector cols=" + cols + " rows=" + rows + " ld=" + ld);
+                    float[] sums = rand(rnd, cols), wantSums = sums.clone();
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            wantSums[j] += m[off + i * ld + j];
+                        }
+                    }
+                    Blas.addColumnSums(rows, cols, m, off, ld, sums, 0);
+                    assertArrayEquals(wantSums, sums, "addColumnSums cols=" + cols + " rows=" + rows + " ld=" + ld);
+                }
+            }
+        }
+    }
+
+    @Test
     void clipByGlobalNorm() {
         float[] a = {3f, 0f}, b = {0f, 4f, 0f};
         double norm = Blas.clipByGlobalNorm(1f, a, b);

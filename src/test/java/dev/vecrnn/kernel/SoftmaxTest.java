@@ -190,6 +190,45 @@ class SoftmaxTest {
     }
 
     @Test
+    void weightedRowsAreTheUnweightedCallRowByRow() {
+        // The batched weighted form (a tagger's rows weighted 1/T of their sentence) must give the
+        // same loss and gradient bits as one unweighted call per row with scale·(float) w; a padded
+        // row (target −1) adds nothing and is zeroed.
+        Random rnd = new Random(21);
+        for (int cols : COLS) {
+            int rows = 6;
+            float[] batched = matrix(rnd, rows, cols, 3f), single = batched.clone();
+            int[] targets = new int[2 + rows];
+            double[] weights = new double[1 + rows];
+            for (int i = 0; i < rows; i++) {
+                targets[2 + i] = i == 4 ? -1 : rnd.nextInt(cols);
+                weights[1 + i] = 1.0 / (1 + rnd.nextInt(30));
+            }
+            double got = Softmax.softmaxCrossEntropy(rows, cols, batched, 3, cols + 5, targets, 2, 0.5f, weights, 1);
+            double want = 0;
+            for (int i = 0; i < rows; i++) {
+                double w = weights[1 + i];
+                want += w * Softmax.softmaxCrossEntropy(1, cols, single, 3 + i * (cols + 5), cols + 5, targets, 2 + i,
+                        0.5f * (float) w);
+            }
+            assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got), "loss, cols=" + cols);
+            for (int i = 0; i < batched.length; i++) {
+                assertEquals(Float.floatToRawIntBits(single[i]), Float.floatToRawIntBits(batched[i]), "cols=" + cols + " at " + i);
+            }
+            assertGuardsOutsideRows(batched, rows, cols);
+        }
+        float[] m = {1f, 2f, 3f, 4f, 5f, 6f};
+        float[] copy = m.clone();
+        assertThrows(IllegalArgumentException.class,
+                () -> Softmax.softmaxCrossEntropy(2, 3, m, 0, 3, new int[] {0, 1}, 0, 1f, new double[] {1}, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> Softmax.softmaxCrossEntropy(2, 3, m, 0, 3, new int[] {0, 1}, 0, 1f, null, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> Softmax.softmaxCrossEntropy(2, 3, m, 0, 3, new int[] {0, 1}, 0, 1f, new double[] {1, 1}, -1));
+        assertEquals(java.util.Arrays.toString(copy), java.util.Arrays.toString(m));
+    }
+
+    @Test
     void badTargetsAreRejectedBeforeWriting() {
         float[] m = {1f, 2f, 3f, 4f, 5f, 6f};
         float[] copy = m.clone();
