@@ -190,6 +190,33 @@ class SoftmaxTest {
     }
 
     @Test
+    void crossEntropyWithALogitFarAboveTheTargetInTheRowsTail() {
+        // The last cols mod L logits of a row are a vector of their own (the row's last L, under a
+        // mask): one more than 60 above the target must still send the row to the rescaled pass,
+        // at either width, whatever its position in the tail and however large.
+        Random rnd = new Random(13);
+        for (int cols : new int[] {17, 23, 31, 127, 129}) {
+            for (int pos : new int[] {cols - 1, cols - 7}) {
+                for (float delta : new float[] {61f, 87f, 89f, 150f, 300f}) {
+                    float[] m = new float[cols];
+                    for (int j = 0; j < cols; j++) {
+                        m[j] = (float) rnd.nextGaussian() * 3f;
+                    }
+                    m[pos] = m[0] + delta;
+                    float[] orig = m.clone();
+                    double loss = Softmax.softmaxCrossEntropy(1, cols, m, 0, cols, new int[] {0}, 0, 1f);
+                    double want = Reference.logSumExp(orig, 0, cols) - orig[0];
+                    assertEquals(want, loss, 1e-5 * Math.max(1, want), "loss, cols=" + cols + " pos=" + pos + " delta=" + delta);
+                    double[] p = Reference.softmax(orig, 0, cols);
+                    for (int j = 0; j < cols; j++) {
+                        assertEquals(p[j] - (j == 0 ? 1 : 0), m[j], 1e-6, "cols=" + cols + " pos=" + pos + " delta=" + delta + " at " + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void weightedRowsAreTheUnweightedCallRowByRow() {
         // The batched weighted form (a tagger's rows weighted 1/T of their sentence) must give the
         // same loss and gradient bits as one unweighted call per row with scale·(float) w; a padded
