@@ -469,28 +469,6 @@ final class SimdKernelProvider implements KernelProvider {
         sum = sum.add(sum.rearrange(ROT2));
         sum = sum.add(sum.rearrange(ROT1));
         float total = sum.lane(0);
-        int rest = n - j;
-        if (rest > 0 && rest < L && n >= L) {
-            // The tail (n mod L elements after a complete vector loop) as the last L elements, so the
-            // load stays inside the array (see newLanes): the new lanes exponentiated in registers,
-            // stored under their mask and added one by one in order, as the scalar loop below would
-            // (with e^a = 0 below −87.3, as in the vectors above); a 127-class row spent most of its
-            // time in 15 scalar exps.
-            FloatVector a = FloatVector.fromArray(F, x, off + n - L).sub(shift);
-            VectorMask<Float> fresh = newLanes(rest);
-            if (a.compare(VectorOperators.LE, PREFIX_LIMIT).or(fresh.not()).allTrue()) {
-                FloatVector t = a.fma(LOG2E, ROUND_MAGIC);
-                FloatVector nf = t.sub(ROUND_MAGIC);
-                FloatVector red = nf.fma(negLn2Lo, nf.fma(negLn2Hi, a));
-                FloatVector p = red.fma(C5, C4).fma(red, vc3).fma(red, vc2).fma(red, vc1).fma(red, vc0);
-                p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                        .reinterpretAsFloats().blend(0f, a.compare(VectorOperators.LT, -FAST_LIMIT))
-                        .intoArray(x, off + n - L, fresh);
-                for (; j < n; j++) {
-                    total += x[off + j];
-                }
-            }
-        }
         for (; j < n; j++) {
             float a = x[off + j] - shift;
             if (!(a <= PREFIX_LIMIT)) {
