@@ -12,6 +12,7 @@ import static dev.vecrnn.kernel.PlainKernelProvider.LOG2E;
 import static dev.vecrnn.kernel.PlainKernelProvider.ROUND_MAGIC;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -658,13 +659,15 @@ final class SimdKernelProvider implements KernelProvider {
             return;
         }
         if (cols >= L) {
-            // the tails in a second pass: loaded right after the store of the row's last full vector,
-            // which it overlaps, a tail would wait for that store to retire
-            int t = cols - L;
-            VectorMask<Float> tail = newLanes(cols - full);
-            FloatVector vt = FloatVector.fromArray(F, v, vOff + t);
+            // the tails in a second pass (loaded right after the store of the row's last full vector,
+            // which it overlaps, a tail waited for that store), as the row's last L columns: v's tail
+            // with −0.0 in the lanes already done, stored whole (x + (−0.0) = x for every x)
+            int w = cols - full, t = cols - L;
+            FloatVector vt = FloatVector.fromArray(F, v, vOff + t).reinterpretAsInts()
+                    .and(IntVector.fromArray(I, KEEP_NEW, w)).or(IntVector.fromArray(I, NEG_ZERO_OLD, w))
+                    .reinterpretAsFloats();
             for (int i = 0, o = off + t; i < rows; i++, o += ld) {
-                FloatVector.fromArray(F, mat, o).add(vt).intoArray(mat, o, tail);
+                FloatVector.fromArray(F, mat, o).add(vt).intoArray(mat, o);
             }
         } else {
             for (int i = 0, o = off; i < rows; i++, o += ld) {
@@ -676,20 +679,28 @@ final class SimdKernelProvider implements KernelProvider {
     }
 
     /**
-     * The mask of the last w lanes. A row's tail of w &lt; L columns is handled as the row's last L
-     * columns, stored under this mask: every load lies inside the row, so inside the array. A masked
-     * load or store whose vector would run past the end of the array takes the Vector API's checked
-     * path even when the mask excludes those lanes, many times slower (it showed in profiles of E2,
-     * whose bias gradient is exactly 200 floats).
+     * A row's tail of w &lt; L columns is handled as the row's last L columns, so every load and store
+     * lies inside the row, hence inside the array: a masked access whose vector would run past the
+     * end of the array takes the Vector API's checked path even when the mask excludes those lanes,
+     * many times slower (it showed in profiles of E2, whose bias gradient is exactly 200 floats).
+     * The lanes already done are neutralised instead of masked: AND with KEEP_NEW[w ..] and OR with
+     * NEG_ZERO_OLD[w ..] turn them into −0.0f, which adds nothing to any float. No mask object is
+     * made per call (one made per call was boxed, 40 bytes a call, in one JIT context).
      */
-    private static VectorMask<Float> newLanes(int w) {
-        return VectorMask.fromLong(F, SimdSpecies.lanesBelow(L) & ~SimdSpecies.lanesBelow(L - w));
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    private static final int[] KEEP_NEW = new int[2 * L], NEG_ZERO_OLD = new int[2 * L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            KEEP_NEW[L + i] = -1;
+            NEG_ZERO_OLD[i] = 0x80000000;
+        }
     }
 
     /**
      * Column sums row by row (out[j] + m[0, j] + m[1, j] + …, the plain kernel's order): four
      * column vectors at a time, so four independent chains of adds run per row; a tail of
-     * cols mod L columns as the last L columns of each row (see {@link #newLanes}).
+     * cols mod L columns as the last L columns of each row (see {@link #KEEP_NEW}).
      */
     @Override
     public void addColumnSums(int rows, int cols, float[] mat, int off, int ld, float[] out, int outOff) {
@@ -723,12 +734,14 @@ final class SimdKernelProvider implements KernelProvider {
             return;
         }
         if (cols >= L) {
-            int t = cols - L;
+            int w = cols - full, t = cols - L;
+            IntVector keep = IntVector.fromArray(I, KEEP_NEW, w), negZero = IntVector.fromArray(I, NEG_ZERO_OLD, w);
             FloatVector acc = FloatVector.fromArray(F, out, outOff + t);
             for (int i = 0, o = off + t; i < rows; i++, o += ld) {
-                acc = acc.add(FloatVector.fromArray(F, mat, o));
+                acc = acc.add(FloatVector.fromArray(F, mat, o).reinterpretAsInts().and(keep).or(negZero)
+                        .reinterpretAsFloats());
             }
-            acc.intoArray(out, outOff + t, newLanes(cols - full));
+            acc.intoArray(out, outOff + t);
         } else {
             for (int i = 0, o = off; i < rows; i++, o += ld) {
                 for (int c = full; c < cols; c++) {

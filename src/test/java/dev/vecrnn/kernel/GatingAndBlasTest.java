@@ -179,6 +179,21 @@ class GatingAndBlasTest {
                 }
             }
         }
+        // −0.0 everywhere stays −0.0 (a lane touched twice by adding +0.0 would turn it into +0.0)
+        for (int cols : new int[] {3, 19, 27, 45}) {
+            float[] m = new float[5 * cols], v = new float[cols], sums = new float[cols];
+            java.util.Arrays.fill(m, -0f);
+            java.util.Arrays.fill(v, -0f);
+            java.util.Arrays.fill(sums, -0f);
+            float[] negZeros = m.clone();
+            Blas.addRowVector(5, cols, v, 0, m, 0, cols);
+            assertArrayEquals(negZeros, m, "addRowVector of −0.0, cols=" + cols);
+            Blas.addColumnSums(5, cols, m, 0, cols, sums, 0);
+            assertArrayEquals(new float[cols], sums, 0f, "values");
+            for (float x : sums) {
+                assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(x), "addColumnSums of −0.0, cols=" + cols);
+            }
+        }
     }
 
     @Test
