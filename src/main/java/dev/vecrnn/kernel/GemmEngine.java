@@ -36,10 +36,11 @@ interface GemmEngine {
     GemmBlocking blocking();
 
     /**
-     * Packs rows [p0, p0+kb) × columns [j0, j0+nc) of op(B) into {@link #nr()}-wide panels at
-     * dst[dOff..], the layout of {@link PackedMatrix} (see {@link PackedMatrix#packB}).
+     * Packs op(B) — k × n as {@code p} says, B stored k × n (ldb ≥ n) or, transposed, n × k
+     * (ldb ≥ k) — into {@code p} in this engine's form, which {@link #gemmPacked} reads; allocates
+     * that form the first time only. The view is checked.
      */
-    void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc, float[] dst, int dOff);
+    void pack(PackedMatrix p, float[] b, int bOff, int ldb);
 
     /** C = α·op(A)·op(B) + β·C for an m × n view of C (m, n, k &gt; 0). */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -52,10 +53,6 @@ interface GemmEngine {
      */
     void gemmPacked(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
                     PackedMatrix b, int j0, float beta, float[] c, int cOff, int ldc);
-
-    /** Called by {@link PackedMatrix} after it packed new values: an engine may derive a form of its own. */
-    default void packed(PackedMatrix p) {
-    }
 
     /**
      * y = α·op(M)·x + β·y, M stored rows × cols row-major (leading dimension ldm); op(M) is M

@@ -9,7 +9,9 @@ package dev.vecrnn.kernel;
  * <p>Layout: K is cut into blocks of {@code kc} rows (the engine's cache block); inside a block,
  * the columns are cut into panels of {@code nr} (the micro-kernel's width, zero-padded at the right
  * edge), and a panel is stored row after row, {@code nr} floats per row. This is exactly what the
- * GEMM would otherwise pack on every call.
+ * GEMM would otherwise pack on every call. The SIMD engine keeps the panels one after another in one
+ * array; the plain engine keeps each panel row as an array of its own (its kernel is vectorised by
+ * C2 only over whole arrays, see {@code PlainGemm}), and only that: one packed copy per engine.
  */
 public final class PackedMatrix {
     private final int k;
@@ -18,10 +20,11 @@ public final class PackedMatrix {
     private final int kc;
     private final int nr;
     private final int nPadded;
-    final float[] data;
+    /** The SIMD engine's form: the panels as above, one after another; null for the plain engine. */
+    float[] data;
     /**
-     * For the plain engine: panel q of K block b as its own arrays, rowPanels[b·panels + q][p] = row p
-     * of the panel (its valid columns only); null for the SIMD engine. See {@link GemmEngine#packed}.
+     * The plain engine's form: panel q of K block b as its own arrays, rowPanels[b·panels + q][p] =
+     * row p of the panel (its valid columns only); null for the SIMD engine.
      */
     float[][][] rowPanels;
 
@@ -32,7 +35,6 @@ public final class PackedMatrix {
         this.kc = kc;
         this.nr = nr;
         this.nPadded = (n + nr - 1) / nr * nr;
-        this.data = new float[Math.multiplyExact(k, nPadded)];
     }
 
     /**
@@ -62,11 +64,7 @@ public final class PackedMatrix {
         } else {
             Checks.matrix("B", b, bOff, k, n, ldb);
         }
-        for (int p0 = 0; p0 < k; p0 += kc) {
-            int kb = Math.min(kc, k - p0);
-            Gemm.ENGINE.packB(trans, b, bOff, ldb, p0, kb, 0, n, data, p0 * nPadded);
-        }
-        Gemm.ENGINE.packed(this);
+        Gemm.ENGINE.pack(this, b, bOff, ldb);
     }
 
     /** Column panels per K block. */
@@ -97,7 +95,7 @@ public final class PackedMatrix {
         return nr;
     }
 
-    /** Index in {@link #data} of the panel holding columns [j0, j0+nr) of the K block starting at p0. */
+    /** Index in the SIMD form ({@link #data}) of the panel holding columns [j0, j0+nr) of the K block starting at p0. */
     int panel(int p0, int j0) {
         int kb = Math.min(kc, k - p0);
         return p0 * nPadded + (j0 / nr) * kb * nr;

@@ -76,12 +76,6 @@ final class PlainGemm implements GemmEngine {
     }
 
     @Override
-    public void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc,
-                      float[] dst, int dOff) {
-        PackedMatrix.packB(trans, b, bOff, ldb, p0, kb, j0, nc, NR, dst, dOff);
-    }
-
-    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
@@ -91,19 +85,7 @@ final class PlainGemm implements GemmEngine {
             int kb = Math.min(KC, k - p0);
             for (int q = 0; q < n; q += NR) {
                 int w = Math.min(NR, n - q);
-                if (!transB) {
-                    for (int p = 0, s = bOff + p0 * ldb + q; p < kb; p++, s += ldb) {
-                        System.arraycopy(b, s, rows[p], 0, w);
-                    }
-                } else {
-                    // op(B)[p][j] = b[j·ldb + p]: walk each source row once (contiguous reads).
-                    for (int j = 0; j < w; j++) {
-                        int s = bOff + (q + j) * ldb + p0;
-                        for (int p = 0; p < kb; p++) {
-                            rows[p][j] = b[s + p];
-                        }
-                    }
-                }
+                copyPanel(transB, b, bOff, ldb, p0, kb, q, w, rows);
                 panel(transA, m, w, kb, p0, alpha, a, aOff, lda, rows, p0 == 0 ? beta : 1f, c, cOff + q, ldc, ws);
             }
         }
@@ -120,7 +102,7 @@ final class PlainGemm implements GemmEngine {
             for (int q = 0; q < n; q += NR) {
                 int w = Math.min(NR, n - q);
                 // The kernel needs each panel row in an array of its own (see the class comment):
-                // made once by packed(), not at every call.
+                // made once by pack(), not at every call.
                 float[][] rows = b.rowPanels[(p0 / KC) * panels + (j0 + q) / NR];
                 panel(transA, m, w, kb, p0, alpha, a, aOff, lda, rows, p0 == 0 ? beta : 1f, c, cOff + q, ldc, ws);
             }
@@ -128,12 +110,37 @@ final class PlainGemm implements GemmEngine {
     }
 
     /**
-     * Splits the packed panels into arrays of one row each ({@link PackedMatrix#rowPanels}), allocated
-     * the first time and refilled after: the products then copy nothing, which for a recurrent step of
-     * one row by a 200 × 200 weight was most of the step.
+     * Rows [p0, p0+kb) × columns [q, q+w) of op(B) into rows[0..kb)[0..w): row p of the panel in
+     * an array of its own (see the class comment).
+     */
+    private static void copyPanel(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int q, int w,
+                                  float[][] rows) {
+        if (!trans) {
+            for (int p = 0, s = bOff + p0 * ldb + q; p < kb; p++, s += ldb) {
+                System.arraycopy(b, s, rows[p], 0, w);
+            }
+        } else {
+            // op(B)[p][j] = b[j·ldb + p]: each row written contiguously, its w reads from w source rows
+            // whose cache lines serve the next 15 p too (as PackedMatrix.packB).
+            int s0 = bOff + q * ldb + p0;
+            for (int p = 0; p < kb; p++) {
+                float[] row = rows[p];
+                for (int j = 0, s = s0 + p; j < w; j++, s += ldb) {
+                    row[j] = b[s];
+                }
+            }
+        }
+    }
+
+    /**
+     * This engine's packed form: every panel of every K block as arrays of one row each
+     * ({@link PackedMatrix#rowPanels}, allocated the first time and refilled after), straight from B
+     * — the products then copy nothing, which for a recurrent step of one row by a 200 × 200 weight
+     * was most of the step. The panel array of the SIMD form is never made: with panels up to 512
+     * wide it would hold a 200-column weight 2.5 times over.
      */
     @Override
-    public void packed(PackedMatrix p) {
+    public void pack(PackedMatrix p, float[] b, int bOff, int ldb) {
         int k = p.rows(), n = p.cols(), panels = p.panels();
         int blocks = (k + KC - 1) / KC;
         if (p.rowPanels == null) {
@@ -146,12 +153,9 @@ final class PlainGemm implements GemmEngine {
             }
         }
         for (int bl = 0; bl < blocks; bl++) {
-            int p0 = bl * KC;
             for (int q = 0; q < panels; q++) {
                 float[][] rows = p.rowPanels[bl * panels + q];
-                for (int r = 0, s = p.panel(p0, q * NR); r < rows.length; r++, s += NR) {
-                    System.arraycopy(p.data, s, rows[r], 0, rows[r].length);
-                }
+                copyPanel(p.transposed(), b, bOff, ldb, bl * KC, rows.length, q * NR, rows[0].length, rows);
             }
         }
     }

@@ -171,9 +171,20 @@ final class SimdGemm implements GemmEngine {
         }
     }
 
-    /** {@link PackedMatrix#packB} with vector copies for the full panels of a row-major B. */
+    /** This engine's packed form: the panel layout of {@link PackedMatrix} in {@link PackedMatrix#data}. */
     @Override
-    public void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc,
+    public void pack(PackedMatrix p, float[] b, int bOff, int ldb) {
+        int k = p.rows();
+        if (p.data == null) {
+            p.data = new float[Math.multiplyExact(k, p.panels() * NR)];
+        }
+        for (int p0 = 0; p0 < k; p0 += p.kc()) {
+            packB(p.transposed(), b, bOff, ldb, p0, Math.min(p.kc(), k - p0), 0, p.cols(), p.data, p.panel(p0, 0));
+        }
+    }
+
+    /** {@link PackedMatrix#packB} with vector copies for the full panels of a row-major B. */
+    void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kb, int j0, int nc,
                       float[] dst, int dOff) {
         int full = trans ? 0 : nc - nc % NR;
         for (int q = 0; q < full; q += NR) {

@@ -252,7 +252,24 @@ class GemmTest {
                 pb.repack(b2.data, b2.off, b2.ld);
                 PackedMatrix fresh = PackedMatrix.pack(tb, k, n, b2.data, b2.off, b2.ld);
                 assertArrayEquals(fresh.data, pb.data);
+                assertArrayEquals(fresh.rowPanels, pb.rowPanels);
             }
+        }
+    }
+
+    @Test
+    void aPackedMatrixHoldsOnlyItsEnginesForm() {
+        // One packed copy of a weight, not two: the SIMD engine's panel array or the plain engine's
+        // row arrays, whichever engine runs; repacking keeps the same arrays.
+        Random rnd = new Random(5);
+        for (boolean tb : new boolean[] {false, true}) {
+            View b = tb ? new View(rnd, 200, 300, false) : new View(rnd, 300, 200, false);
+            PackedMatrix pb = PackedMatrix.pack(tb, 300, 200, b.data, b.off, b.ld);
+            Object form = Vectorization.simdActive() ? pb.data : pb.rowPanels;
+            assertTrue(form != null, "the engine's own form");
+            assertTrue((pb.data == null) != (pb.rowPanels == null), "exactly one form");
+            pb.repack(b.data, b.off, b.ld);
+            assertTrue(form == (Vectorization.simdActive() ? pb.data : pb.rowPanels), "repacked in place");
         }
     }
 
