@@ -11,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * for jc in N step NC            B block in L3
  *   for pc in K step kc          pack op(B)[pc.., jc..] into kc × NR panels (kc = KC, or all of a
- *                                K of at most 1.5 KC: see KC_ONE_PASS)
+ *                                K of at most KC_ONE_PASS; NC and MC then scaled by KC/kc)
  *     for ic in M step MC        pack op(A)[ic.., pc..] into MR × kc panels (A block in L2)
- *       for jr in NC step NR     one B panel, stays in L1 across the ir loop
+ *       for jr in NC step NR     one B panel, stays in L1 across the ir loop (a one-pass panel
+ *                                deeper than KC streams from L2)
  *         for ir in MC step MR   micro-kernel: C[ir.., jr..] (MR × NR) += A panel · B panel
  * </pre>
  *
@@ -33,16 +34,24 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code fma-peak} (250–258 GFLOPS); packing A was 7.5 % of the product while it was a scalar
  * transpose, 2 % with the vector transpose of {@link #packA}; packing B (vector copies) 2–3 %.
  * {@code vecrnn bench --only fma,gemm-512,gemm-1024,...}, four runs: 0.90–0.93 of {@code fma-peak} at
- * 512³, 0.87–0.90 at 1024³ (before the vector transpose 0.84–0.90 and 0.80–0.86). Unrolling the kernel's k loop by two made the kernel alone 0.97 instead of 0.93 in a
- * timing loop but the product no faster (and the in-place variant slower: C2 spilled its row
- * indexes), so it is not done. The second pass over C at 512³ costs at most a few per cent: KC =
- * 512 (one pass) gave 0.88–0.90 against 0.84–0.89 for KC = 256 in one series, but at 1024³ its
- * 64 KiB B panel overflows L1d (0.75–0.78). Packing pays for itself: reading A and B in place
- * ({@code -Dvecrnn.gemm.direct=1024}) gave 0.82–0.83 at 512³ and 0.60–0.63 at 1024³. The leading
- * dimensions of these shapes are powers of two, and rows 4 KiB apart share L1 sets: the 1024³
- * product with every leading dimension 1040 instead ran 1–1.5 % faster (plain timing loop, six
- * alternating series: 241.7–245.2 against 243.9–248.8 GFLOPS medians). Nor is the last per cent in
- * the blocking: KC 256, 336 or 512 and MC 128 at 1024³ all gave 235–244 (medians, same loop).
+ * 512³, 0.87–0.90 at 1024³ (before the vector transpose 0.84–0.90 and 0.80–0.86). Unrolling the
+ * kernel's k loop by two made the kernel alone 0.97 instead of 0.93 in a timing loop but the
+ * product no faster (and the in-place variant slower: C2 spilled its row indexes), so it is not
+ * done. The passes that read C back cost the next few per cent: at 1024³ four K blocks of 256 read
+ * and rewrite all 4 MB of C three times, from L3, rows 4 KiB apart in the same L1 sets; one block
+ * of 1024 with the A block kept at a quarter of L2 (MC 64) writes C once and ran 3–6 % faster,
+ * 512³ as one block 1–4 % (see KC_ONE_PASS) — a 512-deep block with MC 256, tried before, had
+ * made 1024³ slower (0.75–0.78): the A block then overfilled L2. Prefetching the C tile at the
+ * start of the kernel (a load of each of its lines) made 1024³ 2 % slower. Packing pays for
+ * itself: reading A and B in place ({@code -Dvecrnn.gemm.direct=1024}) gave 0.82–0.83 at 512³ and
+ * 0.60–0.63 at 1024³; packing B ahead of the timed loop ({@link PackedMatrix}) gains 1.5–2.5 % at
+ * both sizes, reading a transposed A in place without packing it 2.5 % at 512³ (timing loops).
+ * The leading dimensions of these shapes are powers of two: the 1024³ product with every leading
+ * dimension 1040 instead ran 1–1.5 % faster (plain timing loop, six alternating series:
+ * 241.7–245.2 against 243.9–248.8 GFLOPS medians), but C's layout is the caller's. A row-major
+ * layout for the packed A (a plain copy instead of a transpose, read by a kernel with constant row
+ * offsets) ran as fast in the kernel but gained under 1 % in the product and in E2, so the
+ * transpose stays.
  */
 final class SimdGemm implements GemmEngine {
     /**
@@ -77,13 +86,18 @@ final class SimdGemm implements GemmEngine {
      */
     static final int KC = BLOCKING.kc();
     /**
-     * A product of depth k &lt;= KC_ONE_PASS runs as one K block of k instead of blocks of KC: the second
-     * pass over C for the last 64–100 rows of K (E2's weight gradients have k = 320, its input
-     * projection k = 350) cost more than the longer B panel's spill out of L1. E2, three alternating
-     * runs with KC 352 against 256: 243–255k against 243–248k tokens/s (Zen 5, 512 bits). Deeper
-     * products keep KC (at 1024³ a 512-deep panel made the product 0.75–0.78 of the peak).
+     * A product of depth k &lt;= KC_ONE_PASS runs as one K block of k instead of blocks of KC (see
+     * {@link GemmBlocking#onePass}): C is then written once, never read back. 1024 here (a 1024 × 32
+     * B panel in an eighth of the 1 MiB L2), with MC and NC scaled by KC/k. First measured for E2
+     * (k = 320, 350; three alternating runs with one block against KC 256: 243–255k against
+     * 243–248k tokens/s). Then for 512³ and 1024³ (Zen 5, 512 bits, {@code vecrnn bench --only
+     * fma,gemm-512,gemm-1024,E2}, three alternating pairs against KC_ONE_PASS = 384): gemm-512
+     * 256.7 / 259.7 / 250.0 against 248.6 / 250.6 / 243.7 GFLOPS, gemm-1024 251.4 / 257.3 / 253.2
+     * against 237.3 / 249.6 / 244.1, E2 unchanged (257.8k / 257.7k / 255.6k against 258.3k / 256.1k /
+     * 253.9k). Two blocks of 512 at 1024³ gained nothing in a timing loop: what costs is a pass
+     * that reads C back, not the depth of the B panel.
      */
-    static final int KC_ONE_PASS = KC + KC / 2;
+    static final int KC_ONE_PASS = BLOCKING.onePass();
     /** Rows of A packed at a time: the MC × KC block sits in L2 while every B panel passes. */
     static final int MC = BLOCKING.mc();
     /**
@@ -110,7 +124,8 @@ final class SimdGemm implements GemmEngine {
 
     @Override
     public String describe() {
-        return S + " (" + L + " lanes), micro-kernel " + MR + "x" + NR + ", kc " + KC + " (one block up to k " + KC_ONE_PASS + "), mc " + MC + ", nc " + NC;
+        return S + " (" + L + " lanes), micro-kernel " + MR + "x" + NR + ", kc " + KC + " (one block up to k " + KC_ONE_PASS
+                + ", mc " + BLOCKING.mcFor(KC_ONE_PASS) + " there), mc " + MC + ", nc " + NC;
     }
 
     @Override
@@ -135,13 +150,18 @@ final class SimdGemm implements GemmEngine {
 
     @Override
     public int kcFor(int k) {
-        return k <= KC_ONE_PASS ? k : KC;
+        return BLOCKING.kcFor(k);
     }
 
-    private static GemmWorkspace workspace(int nc) {
+    /**
+     * This thread's workspace, grown for K blocks of depth at most kc (an A block of
+     * {@code mcFor(d)} × d for any d ≤ kc fits: MC × kc up to KC, mcFor(kc) × kc ≤ MC × KC beyond)
+     * and B blocks of nc columns (0: none).
+     */
+    private static GemmWorkspace workspace(int kc, int nc) {
         GemmWorkspace ws = WS.get();
-        ws.a = GemmWorkspace.grow(ws.a, MC * KC_ONE_PASS);
-        ws.b = GemmWorkspace.grow(ws.b, KC_ONE_PASS * GemmBlocking.roundUp(nc, NR));
+        ws.a = GemmWorkspace.grow(ws.a, MC * Math.min(kc, KC) + MR * kc);
+        ws.b = GemmWorkspace.grow(ws.b, kc * GemmBlocking.roundUp(Math.max(nc, NR), NR));
         ws.tile = GemmWorkspace.grow(ws.tile, MR * NR);
         return ws;
     }
@@ -150,14 +170,15 @@ final class SimdGemm implements GemmEngine {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
-        GemmWorkspace ws = workspace(Math.min(n, NC));
+        int kc = kcFor(k), ncMax = BLOCKING.ncFor(kc);
+        GemmWorkspace ws = workspace(kc, Math.min(n, ncMax));
         // Few rows: each B panel would be used by only m / MR micro-kernel calls, too few to repay
         // packing it; a row-major B is read in place (its rows are contiguous), only the ragged
         // last panel is packed (zero-padded so the kernel never reads past the view).
         boolean direct = !transB && m <= DIRECT_MAX_M;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int p0 = 0, kc = kcFor(k); p0 < k; p0 += kc) {
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            for (int p0 = 0; p0 < k; p0 += kc) {
                 int kb = Math.min(kc, k - p0);
                 float bt = p0 == 0 ? beta : 1f;
                 if (direct) {
@@ -340,7 +361,7 @@ final class SimdGemm implements GemmEngine {
     @Override
     public void gemmPacked(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
                            PackedMatrix b, int j0, float beta, float[] c, int cOff, int ldc) {
-        GemmWorkspace ws = workspace(0);
+        GemmWorkspace ws = workspace(b.kc(), 0);
         int k = b.rows();
         for (int p0 = 0, kc = b.kc(); p0 < k; p0 += kc) {
             int kb = Math.min(kc, k - p0);
@@ -379,8 +400,9 @@ final class SimdGemm implements GemmEngine {
         // 231-241 GFLOPS; E2's backward pass 1,514-1,530 → 1,475-1,503 µs per batch (three
         // alternating runs).
         boolean directAT = transA;
-        for (int ic = 0; ic < m; ic += MC) {
-            int mc = Math.min(MC, m - ic);
+        int mcBlock = BLOCKING.mcFor(kb);
+        for (int ic = 0; ic < m; ic += mcBlock) {
+            int mc = Math.min(mcBlock, m - ic);
             int fullRows = mc - mc % MR;
             if (!directA && !directAT) {
                 packA(a, aOff, lda, ic, mc, p0, kb, ap);

@@ -30,6 +30,22 @@ class GemmBlockingTest {
     }
 
     @Test
+    void bothHostsRunUpToK1024AsOneBlockWithTheABlockAndBBlockKeptAsLarge() {
+        for (HostCpu h : new HostCpu[] {ZEN5, ZEN4}) {
+            GemmBlocking b = GemmBlocking.simd(h, 8, 32);
+            assertEquals(1024, b.onePass(), b.why()); // a 1024 x 32 B panel = 1/8 of a 1 MiB L2
+            assertEquals(1024, b.kcFor(1024));
+            assertEquals(b.kc(), b.kcFor(1025));
+            assertEquals(64, b.mcFor(1024), b.why());
+            assertEquals(1024, b.ncFor(1024), b.why());
+            assertEquals(b.mc(), b.mcFor(b.kc()));
+            assertEquals(b.nc(), b.ncFor(b.kc()));
+        }
+        assertEquals(384, GemmBlocking.simd(ZEN5, 8, 32).withOverrides(256, 0, 0).kcFor(384));
+        assertEquals(1536, GemmBlocking.simd(ZEN5, 8, 32).withOverrides(1024, 0, 0).onePass());
+    }
+
+    @Test
     void at256BitsTheNarrowerBPanelAllowsADeeperK() {
         assertEquals(384, GemmBlocking.simd(ZEN5, 8, 16).kc());
         assertEquals(256, GemmBlocking.simd(ZEN4, 8, 16).kc());
@@ -54,6 +70,13 @@ class GemmBlockingTest {
                     assertEquals(0, b.mc() % 8, at);
                     assertEquals(0, b.nc() % nr, at);
                     assertTrue(b.kc() >= 32 && b.nc() >= nr, at);
+                    int one = b.onePass();
+                    assertTrue(one >= b.kc() + b.kc() / 2 && one % 8 == 0, at);
+                    assertTrue((long) one * nr * 4 <= l2Size / 8 || one == b.kc() + b.kc() / 2, at);
+                    assertTrue((long) b.mcFor(one) * one <= (long) b.mc() * b.kc() || b.mcFor(one) == 8, at);
+                    assertTrue((long) b.ncFor(one) * one <= (long) b.nc() * b.kc() || b.ncFor(one) == nr, at);
+                    assertEquals(0, b.mcFor(one) % 8, at);
+                    assertEquals(0, b.ncFor(one) % nr, at);
                 }
             }
         }

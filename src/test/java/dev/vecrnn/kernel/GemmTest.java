@@ -188,6 +188,10 @@ class GemmTest {
         check(rnd, true, true, 9, 70, 700, -0.5f, 0f, false);
         check(rnd, false, true, 1, 50, 900, 1f, 1f, true);
         check(rnd, true, false, 40, 1, 900, 1f, 0f, true);
+        // One deep K block (k = 1000 <= the one-pass depth on 512-bit hosts): fewer rows per A block
+        // and fewer columns per B block than MC and NC, so several of each.
+        check(rnd, false, false, 150, 1100, 1000, 1f, 0.25f, false);
+        check(rnd, true, false, 150, 1100, 1000, -0.5f, 0f, false);
     }
 
     @Test
