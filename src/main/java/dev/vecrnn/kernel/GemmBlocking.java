@@ -31,7 +31,8 @@ package dev.vecrnn.kernel;
  *       such a block the A block keeps its quarter of L2 and the B block its eighth of L3: MC and NC
  *       shrink by KC/kc ({@link #mcFor}, {@link #ncFor}). Measured (Zen 5, 512 bits, plain timing
  *       loop, medians): 1024³ as one block with MC 64 250–258 GFLOPS against 241–248 in four blocks
- *       of 256; 2048 × 2048 × 1024 236–240 against 227–231; 512³ the same either way.</li>
+ *       of 256; 2048 × 2048 × 1024 236–240 against 227–231; 512³ the same in that loop (1–4 %
+ *       faster in {@code vecrnn bench}, see SimdGemm's KC_ONE_PASS).</li>
  * </ul>
  * For the hosts of this project (AMD EPYC, 512-bit vectors, MR × NR = 8 × 32): Zen 5 (L1d 48 KiB
  * 12-way, L2 1 MiB 16-way, L3 32 MiB) gets KC 256, MC 256, NC 4096 — KC 256 is also what measuring
@@ -45,9 +46,10 @@ package dev.vecrnn.kernel;
  * share half of L1d (NR a multiple of 64 in [64, 512]: 1024 was slower), and the KC × NR panel,
  * re-read by every pair of rows, takes a quarter of L2 (KC a multiple of 4 in [32, 512]).
  *
- * <p>Results depend on KC (C is updated once per K block), so two hosts with different L1 caches
- * may round products with k &gt; KC differently; on one host they are the same on every run and
- * thread count.
+ * <p>Results depend on the K blocks (C is updated once per block): a product of depth k ≤ onePass
+ * is one block on every host with the same L2 and vector width; a deeper one is cut at KC, which
+ * follows L1d, so two hosts with different L1 caches may round it differently. On one host results
+ * are the same on every run and thread count.
  *
  * @param mr  rows of the micro-kernel
  * @param nr  columns of the micro-kernel (floats)

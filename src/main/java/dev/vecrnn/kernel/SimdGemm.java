@@ -40,8 +40,8 @@ import jdk.incubator.vector.VectorSpecies;
  * done. The passes that read C back cost the next few per cent: at 1024³ four K blocks of 256 read
  * and rewrite all 4 MB of C three times, from L3, rows 4 KiB apart in the same L1 sets; one block
  * of 1024 with the A block kept at a quarter of L2 (MC 64) writes C once and ran 3–6 % faster,
- * 512³ as one block 1–4 % (see KC_ONE_PASS) — a 512-deep block with MC 256, tried before, had
- * made 1024³ slower (0.75–0.78): the A block then overfilled L2. Prefetching the C tile at the
+ * 512³ as one block 1–4 % (see KC_ONE_PASS); two 512-deep blocks with MC 256 (an A block of half
+ * of L2), tried before, had made 1024³ slower (0.75–0.78). Prefetching the C tile at the
  * start of the kernel (a load of each of its lines) made 1024³ 2 % slower. Packing pays for
  * itself: reading A and B in place ({@code -Dvecrnn.gemm.direct=1024}) gave 0.82–0.83 at 512³ and
  * 0.60–0.63 at 1024³; packing B ahead of the timed loop ({@link PackedMatrix}) gains 1.5–2.5 % at
