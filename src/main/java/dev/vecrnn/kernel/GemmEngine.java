@@ -38,7 +38,7 @@ interface GemmEngine {
     /**
      * Packs op(B) — k × n as {@code p} says, B stored k × n (ldb ≥ n) or, transposed, n × k
      * (ldb ≥ k) — into {@code p} in this engine's form, which {@link #gemmPacked} reads; allocates
-     * that form the first time only. The view is checked.
+     * that form the first time only. The caller ({@link PackedMatrix#repack}) has checked the view.
      */
     void pack(PackedMatrix p, float[] b, int bOff, int ldb);
 
