@@ -433,9 +433,11 @@ final class SimdKernelProvider implements KernelProvider {
      * last full vector, which it overlaps: both are read before either is stored, the tail's first
      * L − w lanes get the same values again (the arithmetic is lane by lane), and only its last w
      * lanes are added to the sum (the others ANDed to +0 with {@link #KEEP_NEW}; no mask object).
-     * Neither is read before the loop: a vector held across it was boxed (576 bytes a call) in one
-     * JIT context of the test suite. The scalar tail took 15 of E2's 127 columns through the scalar
-     * exponential: 81-85 ns a row before, 43-45 after (Zen 5, 512 bits, a plain timing loop).
+     * Neither is read before the loop: a first version that read the tail ahead and held it across
+     * the loop (in {@link #scale}) allocated 576 bytes per softmaxRows call in one run of the test
+     * suite (not reproduced alone); this one holds no vector across a loop. The scalar tail took 15
+     * of E2's 127 columns through the scalar exponential: 81-85 ns a row before, 43-45 after (Zen 5,
+     * 512 bits, a plain timing loop; the fused softmax + cross-entropy of 320 rows).
      */
     @Override
     public long expShiftedPrefix(float[] x, int off, int n, float shift) {
