@@ -66,9 +66,18 @@ final class KernelWorkloads {
                 y[i] = (float) Math.exp(x[i]);
             }
         });
-        String sx = "softmax-xent-32x10000";
+        softmaxXent(r, 32, 10_000);
+        softmaxXent(r, 320, 127);
+    }
+
+    /**
+     * softmax-xent-RxC: the fused softmax + cross-entropy + gradient over R rows of C logits. 32 ×
+     * 10,000 is a language model's output; 320 × 127 a tagger shard's (E2: 16 sentences of 20 words,
+     * 127 labels), whose rows end in a partial vector at either width.
+     */
+    private static void softmaxXent(BenchRunner r, int rows, int cols) {
+        String sx = "softmax-xent-" + rows + "x" + cols;
         if (r.options().selected(sx)) {
-            int rows = 32, cols = 10_000;
             float[] logits = new float[rows * cols + ROTATION];
             int[] targets = new int[rows];
             SplittableRandom rnd = new SplittableRandom(7);
