@@ -532,9 +532,11 @@ final class SimdGemm implements GemmEngine {
      * B does not fit in L1 (a recurrent weight): 4 panels (8 chains) per pass, then the last 1–3
      * panels in one pass (the zero-padded columns of a partial last panel are computed and dropped).
      * Measured on the R1w shapes (a plain timing loop, 512 bits, same session): 200 × 127 from 1076
-     * to 730 ns per row, 200 × 200 from 1430 to 1275 ns. Java arrays start 16 bytes into an 8-byte
-     * aligned object, so nearly every 64-byte load straddles two cache lines: the same loop runs
-     * 1.7× faster on 64-byte aligned data, which heap arrays cannot promise.
+     * to 730 ns per row, 200 × 200 from 1430 to 1275 ns (later code and host: 565 and 950 ns, about
+     * 190 bytes of B per ns). Where the panels start relative to a cache line does not matter here:
+     * 200 × 200 from L2 with its panels copied to each of the 16 float offsets of one array ran
+     * 890–1050 ns at every offset, the 64-byte aligned one included (reflection-called timing loop,
+     * 2026-11-30), so the L2 stream bounds it, not loads split across two lines.
      */
     private static void packedRow(int n, int kb, float alpha, float[] a, int ai, int as, float[] bp, int bIdx,
                                   float beta, float[] c, int cOff, float[] tile) {

@@ -26,8 +26,8 @@ import dev.vecrnn.kernel.PackedMatrix;
  * use {@code newStreamingTagger(false)}) and cost (ne+1)·de·cs·nh multiply-adds to build. Measured on
  * the E1 shape (R1w, JMH p50, shared machine): 2.2–2.3 µs per word against 4.7–5.0 µs without them.
  * The recurrent and output weights are kept packed in the GEMM's panel layout too (refreshed with
- * the projections): about 1.3 µs of the 2.2 are the two one-row products, bound by L2 reads that
- * mostly straddle cache lines (heap arrays are not 64-byte aligned).
+ * the projections): about 1.3 µs of the 2.2 are the two one-row products, bound by reading the
+ * weights from L2 (see {@code SimdGemm.packedRow}).
  * Nothing is allocated per word.
  *
  * <p><b>State outside the tagger.</b> {@link #saveState} and {@link #restoreState} copy the state of
