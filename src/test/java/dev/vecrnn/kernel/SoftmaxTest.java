@@ -307,4 +307,49 @@ class SoftmaxTest {
         assertEquals(Float.floatToIntBits(coldDot), Float.floatToIntBits(Blas.dot(cols, z, 0, z, cols)), "dot");
         assertEquals(java.util.Arrays.toString(coldGemv), java.util.Arrays.toString(wy), "gemv");
     }
+
+    /**
+     * A row's partial last vector (n ≥ L) runs as one vector overlapping the last full one: every
+     * element gets the same bits as inside a longer row (the overlapped elements are not
+     * exponentiated twice), nothing past the row is touched, and only the row's own elements are
+     * summed, once. scale() gives exactly x·α for every length, past the row nothing.
+     */
+    @Test
+    void aPartialLastVectorGetsTheSameBitsAsWholeVectors() {
+        KernelProvider k = Vectorization.PROVIDER;
+        int lanes = Vectorization.simdActive() ? Vectorization.vectorBits() / 32 : 1;
+        Random rnd = new Random(21);
+        int max = 70;
+        float[] base = new float[max + 8];
+        for (int i = 0; i < base.length; i++) {
+            base[i] = (float) rnd.nextGaussian() * 3;
+        }
+        float shift = 1.5f;
+        float[] whole = base.clone();
+        k.expShiftedPrefix(whole, 0, max, shift);
+        for (int n = 1; n <= max; n++) {
+            float[] row = base.clone();
+            long done = k.expShiftedPrefix(row, 0, n, shift);
+            assertEquals(n, KernelProvider.prefixCount(done), "n=" + n);
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                if (n >= lanes) {
+                    assertEquals(Float.floatToIntBits(whole[j]), Float.floatToIntBits(row[j]), "n=" + n + " j=" + j);
+                } else {
+                    assertEquals(Math.exp(base[j] - shift), row[j], 1e-6 * Math.exp(base[j] - shift), "n=" + n + " j=" + j);
+                }
+                sum += row[j];
+            }
+            for (int j = n; j < row.length; j++) {
+                assertEquals(Float.floatToIntBits(base[j]), Float.floatToIntBits(row[j]), "past the row: n=" + n + " j=" + j);
+            }
+            assertEquals(sum, KernelProvider.prefixSum(done), 1e-6 * sum, "sum, n=" + n);
+            float[] scaled = base.clone();
+            k.scale(n, 0.37f, scaled, 0);
+            for (int j = 0; j < scaled.length; j++) {
+                float want = j < n ? base[j] * 0.37f : base[j];
+                assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(scaled[j]), "scale: n=" + n + " j=" + j);
+            }
+        }
+    }
 }
